@@ -1,0 +1,17 @@
+// Shared by every project: SWC transpiles (type checking is the build's job), and
+// workspace imports resolve to library sources so tests never need a prior build.
+const { readFileSync } = require('node:fs');
+const { join } = require('node:path');
+
+const swcrc = JSON.parse(readFileSync(join(__dirname, '.swcrc'), 'utf8'));
+const libs = ['contracts', 'domain', 'event-store', 'messaging', 'testing'];
+
+module.exports = {
+  testEnvironment: 'node',
+  transform: { '^.+\\.ts$': ['@swc/jest', { ...swcrc, swcrc: false }] },
+  moduleFileExtensions: ['ts', 'js', 'json'],
+  moduleNameMapper: Object.fromEntries(
+    libs.map((lib) => [`^@jobstream/${lib}$`, join(__dirname, 'libs', lib, 'src', 'index.ts')]),
+  ),
+  testMatch: ['<rootDir>/src/**/*.spec.ts', '<rootDir>/test/**/*.spec.ts'],
+};

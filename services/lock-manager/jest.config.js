@@ -1,0 +1,5 @@
+module.exports = {
+  ...require('../../jest.preset.js'),
+  displayName: 'lock-manager',
+  rootDir: __dirname,
+};

@@ -1,4 +1,3 @@
 export * from './shared/envelope';
 export * from './shared/domain-error';
 export * from './lock';
-export * from './job';

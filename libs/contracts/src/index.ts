@@ -1,0 +1,3 @@
+export * from './validation';
+export * from './identifiers';
+export * from './jobs/submit-job.dto';

@@ -1,0 +1,15 @@
+export interface NatsConfig {
+  servers: string[];
+  user?: string;
+  pass?: string;
+}
+
+/** NATS_URL may list several servers separated by commas (a cluster). */
+export function loadNatsConfig(env: NodeJS.ProcessEnv = process.env): NatsConfig {
+  const servers = (env.NATS_URL ?? 'nats://127.0.0.1:4222')
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
+  if (servers.length === 0) throw new Error('NATS_URL must name at least one server');
+  return { servers, user: env.NATS_USER || undefined, pass: env.NATS_PASSWORD || undefined };
+}

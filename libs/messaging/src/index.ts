@@ -1,0 +1,6 @@
+export * from './subjects';
+export * from './config';
+export * from './nats.module';
+export * from './logging';
+export * from './health.controller';
+export * from './bootstrap';

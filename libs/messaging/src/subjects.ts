@@ -1,0 +1,25 @@
+/**
+ * Every NATS subject the system uses, in one place, so a name means one thing everywhere.
+ * Tokens: <tenant> and <type> are validated identifiers (see contracts), never free text.
+ */
+export const SERVICES = ['gateway', 'scheduler', 'executor', 'lock-manager', 'projector'] as const;
+export type ServiceName = (typeof SERVICES)[number];
+
+export const subjects = {
+  /** Request-reply liveness probe answered by every instance of a service. */
+  health: (service: ServiceName) => `health.${service}`,
+  /** Submit jobs over NATS request-reply (same body and answer as the REST submit). */
+  submit: (tenant: string) => `jobs.submit.${tenant}`,
+  /** Synchronous job over NATS request-reply. */
+  sync: (tenant: string, type: string) => `jobs.sync.${tenant}.${type}`,
+  /** Work queue: one subject per job type, consumed by executors that handle that type. */
+  work: (type: string) => `work.${type}`,
+  /** Read-model queries answered by the projector. */
+  query: (name: string) => `projector.query.${name}`,
+  /** Commands to the lock manager. */
+  locks: (command: string) => `locks.${command}`,
+  /** Core-NATS fan-out of every appended transition, for live views (dashboard, SSE, sync waiters). */
+  transitions: (tenant: string, aggregate: string) => `live.${tenant}.${aggregate}`,
+} as const;
+
+export const WORK_STREAM = 'JOBSTREAM_WORK';

@@ -1,0 +1,64 @@
+#!/usr/bin/env bash
+# `npm start`: install what is missing, build, then run nats-server (JetStream, data under .data/)
+# and the five services until Ctrl-C. Logs (JSON, one file per process) go to .data/logs/.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export NX_DAEMON=false NX_NO_CLOUD=true NX_TUI=false
+
+bash scripts/ensure-deps.sh
+echo "==> build"
+npx nx run-many -t build --outputStyle=static >/dev/null
+
+NATS_PORT="${NATS_PORT:-4222}"
+export NATS_URL="${NATS_URL:-nats://127.0.0.1:$NATS_PORT}"
+export ORCHESTRATOR_PORTS="${ORCHESTRATOR_PORTS:-6030}"
+HTTP_PORT="${ORCHESTRATOR_PORTS%%;*}"
+DATA_DIR="${JOBSTREAM_DATA_DIR:-.data}"
+mkdir -p "$DATA_DIR/nats" "$DATA_DIR/logs"
+export PROJECTOR_DB="${PROJECTOR_DB:-$DATA_DIR/projector.sqlite}"
+
+pids=()
+nats_pid=""
+stop() {
+  echo
+  echo "==> stopping (SIGTERM: services drain their NATS connections and finish in-flight work)"
+  for pid in "${pids[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
+  for pid in "${pids[@]}"; do wait "$pid" 2>/dev/null || true; done
+  # nats-server goes last so the services can drain into it.
+  if [ -n "$nats_pid" ]; then kill -TERM "$nats_pid" 2>/dev/null || true; wait "$nats_pid" 2>/dev/null || true; fi
+  exit 0
+}
+trap stop INT TERM
+
+if [ "${START_NATS:-1}" = 1 ]; then
+  echo "==> nats-server with JetStream on $NATS_URL (store: $DATA_DIR/nats)"
+  nats-server -js -a 127.0.0.1 -p "$NATS_PORT" -sd "$DATA_DIR/nats" >"$DATA_DIR/logs/nats-server.log" 2>&1 &
+  nats_pid=$!
+  for _ in $(seq 1 100); do (exec 3<>"/dev/tcp/127.0.0.1/$NATS_PORT") 2>/dev/null && break; sleep 0.1; done
+fi
+
+for service in projector lock-manager scheduler executor gateway; do
+  node "services/$service/dist/main.js" >"$DATA_DIR/logs/$service.log" 2>&1 &
+  pids+=($!)
+  echo "    started $service (pid $!, log $DATA_DIR/logs/$service.log)"
+done
+
+echo "==> waiting for http://localhost:$HTTP_PORT/health"
+for _ in $(seq 1 300); do
+  if node -e "fetch('http://127.0.0.1:$HTTP_PORT/health').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"; then
+    echo
+    echo "jobstream is up."
+    echo "  gateway:   http://localhost:$HTTP_PORT"
+    echo "  health:    http://localhost:$HTTP_PORT/health"
+    echo "  logs:      $DATA_DIR/logs/*.log   (readable: npx pino-pretty < $DATA_DIR/logs/gateway.log)"
+    echo "Press Ctrl-C to stop."
+    wait
+    exit 0
+  fi
+  for pid in $nats_pid "${pids[@]}"; do
+    kill -0 "$pid" 2>/dev/null || { echo "a process exited during start-up; see $DATA_DIR/logs/"; tail -n 5 "$DATA_DIR"/logs/*.log; stop; }
+  done
+  sleep 0.2
+done
+echo "gateway did not become healthy in 60 s; see $DATA_DIR/logs/"
+stop

@@ -1,3 +1,4 @@
 export * from './shared/envelope';
 export * from './shared/domain-error';
 export * from './lock';
+export * from './job';

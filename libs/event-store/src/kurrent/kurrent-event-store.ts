@@ -1,0 +1,184 @@
+/*
+ * Event store on EventStoreDB / KurrentDB through the official gRPC client.
+ *
+ * Stream names are the stream ids as they are. The events of one append go in one appendToStream call, which
+ * the server writes as one transaction: all or nothing. Each event's data is the whole domain envelope; its
+ * metadata names the append (commitId, index, size) so a $all subscription can hand the events of one append
+ * to the handler as one CommittedBatch. Positions are `<commit>/<prepare>` of the last event of an append.
+ * Requires a server that reports positions on append and read (EventStoreDB ≥ 22.6 or any KurrentDB).
+ */
+import type { DomainEvent } from '@jobstream/domain';
+import type { AllStreamSubscription, JSONType, KurrentDBClient, ReadPosition } from '@kurrent/kurrentdb-client';
+import { ConcurrencyError } from '../errors';
+import type {
+  AppendResult,
+  CommittedBatch,
+  EventStore,
+  ExpectedRevision,
+  ReadOptions,
+  RecordedEvent,
+  SubscribeOptions,
+  Subscription,
+} from '../port';
+import { DEFAULT_MAX_EVENT_BYTES, findRetriedAppend, prepareAppend, validateExpected, validateStreamId, validateStreamPrefix } from '../validation';
+import { closesCommit, commitMetadata, formatPosition, fromCurrentState, KurrentPosition, parsePosition, toKurrentEventId, toStreamState } from './mapping';
+
+type KurrentLibrary = typeof import('@kurrent/kurrentdb-client');
+
+export interface KurrentEventStoreOptions {
+  maxEventBytes?: number;
+}
+
+function errorType(error: unknown): string | undefined {
+  return typeof error === 'object' && error !== null ? (error as { type?: string }).type : undefined;
+}
+
+function delay(ms: number, signal: { cancel?: () => void }): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(resolve, ms);
+    signal.cancel = () => {
+      clearTimeout(timer);
+      resolve();
+    };
+  });
+}
+
+function toRecorded(event: { data: unknown; revision: bigint; position?: KurrentPosition }): RecordedEvent {
+  return {
+    event: event.data as DomainEvent,
+    revision: Number(event.revision),
+    position: event.position ? formatPosition(event.position) : '',
+  };
+}
+
+export class KurrentEventStore implements EventStore {
+  private readonly subscriptions = new Set<Subscription>();
+  private readonly maxEventBytes: number;
+
+  private constructor(
+    private readonly lib: KurrentLibrary,
+    private readonly client: KurrentDBClient,
+    options: KurrentEventStoreOptions,
+  ) {
+    this.maxEventBytes = options.maxEventBytes ?? DEFAULT_MAX_EVENT_BYTES;
+  }
+
+  /** The gRPC client is loaded here, not at import time: JetStream deployments never pay for it. */
+  static async connect(connectionString: string, options: KurrentEventStoreOptions = {}): Promise<KurrentEventStore> {
+    const lib = await import('@kurrent/kurrentdb-client');
+    return new KurrentEventStore(lib, lib.KurrentDBClient.connectionString(connectionString), options);
+  }
+
+  async append(streamId: string, events: DomainEvent[], expectedRevision: ExpectedRevision): Promise<AppendResult> {
+    prepareAppend(streamId, events, this.maxEventBytes);
+    validateExpected(expectedRevision);
+    const data = events.map((event, i) =>
+      this.lib.jsonEvent({
+        id: toKurrentEventId(event.eventId),
+        type: event.type,
+        data: event as unknown as JSONType,
+        metadata: commitMetadata(events, i) as unknown as JSONType,
+      }),
+    );
+    try {
+      const result = await this.client.appendToStream(streamId, data, { streamState: toStreamState(expectedRevision) });
+      if (!result.position) throw new Error('the server returned no position: EventStoreDB 22.6 or later is required');
+      return { nextExpectedRevision: Number(result.nextExpectedRevision), position: formatPosition(result.position) };
+    } catch (error) {
+      if (errorType(error) !== this.lib.ErrorType.WRONG_EXPECTED_VERSION) throw error;
+      const actual = fromCurrentState((error as { actualState?: unknown }).actualState);
+      const expected = expectedRevision === 'no_stream' ? -1 : expectedRevision;
+      if (typeof expected === 'number' && actual >= expected + events.length) {
+        const stored = await this.readFrom(streamId, expected + 1, events.length);
+        const original = findRetriedAppend(events, stored);
+        if (original) return { nextExpectedRevision: original.revision, position: original.position };
+      }
+      throw new ConcurrencyError(streamId, expectedRevision, actual);
+    }
+  }
+
+  read(streamId: string, options: ReadOptions = {}): Promise<RecordedEvent[]> {
+    validateStreamId(streamId);
+    return this.readFrom(streamId, options.fromRevision ?? 0);
+  }
+
+  async subscribe(options: SubscribeOptions): Promise<Subscription> {
+    const streamPrefix = options.streamPrefix ?? '';
+    validateStreamPrefix(streamPrefix);
+    const filter = streamPrefix
+      ? this.lib.streamNameFilter({ prefixes: [streamPrefix] })
+      : this.lib.excludeSystemEvents();
+    let from: ReadPosition = options.fromPosition === undefined ? this.lib.START : parsePosition(options.fromPosition);
+    let stopping = false;
+    let current: AllStreamSubscription | undefined;
+    const pause: { cancel?: () => void } = {};
+
+    const deliver = async (batch: CommittedBatch) => {
+      for (let attempt = 0; !stopping; attempt++) {
+        try {
+          await options.handler(batch);
+          return true;
+        } catch {
+          await delay(Math.min(1000, 10 * 2 ** attempt), pause);
+        }
+      }
+      return false;
+    };
+
+    const run = async () => {
+      for (let failures = 0; !stopping; ) {
+        try {
+          current = this.client.subscribeToAll({ fromPosition: from, filter });
+          if (stopping) await current.unsubscribe();
+          let pending: RecordedEvent[] = [];
+          for await (const resolved of current) {
+            const event = resolved.event;
+            if (!event) continue;
+            pending.push(toRecorded(event));
+            if (!closesCommit(event.metadata)) continue;
+            const batch = { events: pending, position: formatPosition(event.position) };
+            pending = [];
+            if (!(await deliver(batch))) break;
+            from = event.position;
+            failures = 0;
+          }
+          if (!stopping) throw new Error('subscription ended');
+        } catch {
+          // Resubscribing from the last acknowledged append drops any half-received one, so nothing is split.
+          if (!stopping) await delay(Math.min(2000, 50 * 2 ** failures++), pause);
+        }
+      }
+    };
+
+    const done = run();
+    const subscription: Subscription = {
+      stop: async () => {
+        stopping = true;
+        pause.cancel?.();
+        await current?.unsubscribe().catch(() => undefined);
+        await done;
+        this.subscriptions.delete(subscription);
+      },
+    };
+    this.subscriptions.add(subscription);
+    return subscription;
+  }
+
+  async close(): Promise<void> {
+    await Promise.all([...this.subscriptions].map((s) => s.stop()));
+    await this.client.dispose();
+  }
+
+  private async readFrom(streamId: string, fromRevision: number, maxCount?: number): Promise<RecordedEvent[]> {
+    const out: RecordedEvent[] = [];
+    try {
+      for await (const resolved of this.client.readStream(streamId, { fromRevision: BigInt(fromRevision), maxCount })) {
+        if (resolved.event) out.push(toRecorded(resolved.event));
+      }
+    } catch (error) {
+      if (errorType(error) === this.lib.ErrorType.STREAM_NOT_FOUND) return [];
+      throw error;
+    }
+    return out;
+  }
+}

@@ -1,0 +1,106 @@
+import type { DomainEvent } from '@jobstream/domain';
+import { EventTooLargeError, InvalidEventError } from './errors';
+import type { ExpectedRevision, RecordedEvent } from './port';
+
+/** 1 MiB: the largest serialized event either adapter accepts unless configured otherwise. */
+export const DEFAULT_MAX_EVENT_BYTES = 1_048_576;
+
+// Stream ids become NATS subject tokens, so whitespace and wildcards would change what a subject matches.
+const FORBIDDEN_IN_TOKEN = /[\s*>]/;
+const ISO_8601 = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/;
+
+/** Dot-separated, non-empty tokens without whitespace or wildcards; `what` names the value in the error. */
+export function validateTokens(value: string, what: string): void {
+  if (typeof value !== 'string' || value.length === 0) throw new InvalidEventError(what, 'must be a non-empty string');
+  for (const token of value.split('.')) {
+    if (token.length === 0) throw new InvalidEventError(what, `"${value}" has an empty token`);
+    if (FORBIDDEN_IN_TOKEN.test(token)) throw new InvalidEventError(what, `"${value}" contains whitespace or a wildcard`);
+  }
+}
+
+export function validateStreamId(streamId: string): void {
+  validateTokens(streamId, 'streamId');
+}
+
+function requireString(event: DomainEvent, field: keyof DomainEvent, index: number): void {
+  const value = event[field];
+  if (typeof value !== 'string' || value.length === 0) {
+    throw new InvalidEventError(field, `must be a non-empty string (event #${index})`);
+  }
+}
+
+/**
+ * Checks an append before anything is sent and returns each event serialized once, so adapters
+ * reuse the JSON instead of stringifying twice. Throws on the first problem: a rejected append writes nothing.
+ */
+export function prepareAppend(streamId: string, events: DomainEvent[], maxEventBytes: number): string[] {
+  validateStreamId(streamId);
+  if (!Array.isArray(events) || events.length === 0) throw new InvalidEventError('events', 'must be a non-empty array');
+  const serialized: string[] = new Array(events.length);
+  const ids = new Set<string>();
+  for (let i = 0; i < events.length; i++) {
+    const event = events[i];
+    if (event === null || typeof event !== 'object') throw new InvalidEventError('event', `#${i} is not an object`);
+    requireString(event, 'eventId', i);
+    if (ids.has(event.eventId)) throw new InvalidEventError('eventId', `${event.eventId} appears twice in one append`);
+    ids.add(event.eventId);
+    requireString(event, 'type', i);
+    if (!Number.isInteger(event.schemaVersion) || event.schemaVersion < 1) {
+      throw new InvalidEventError('schemaVersion', `must be an integer >= 1 (event ${event.eventId})`);
+    }
+    if (event.streamId !== streamId) {
+      throw new InvalidEventError('streamId', `event ${event.eventId} belongs to ${String(event.streamId)}, not ${streamId}`);
+    }
+    requireString(event, 'tenant', i);
+    if (typeof event.occurredAt !== 'string' || !ISO_8601.test(event.occurredAt) || Number.isNaN(Date.parse(event.occurredAt))) {
+      throw new InvalidEventError('occurredAt', `must be an ISO-8601 timestamp (event ${event.eventId})`);
+    }
+    requireString(event, 'correlationId', i);
+    requireString(event, 'actor', i);
+    if (event.causationId !== undefined && event.causationId !== null && typeof event.causationId !== 'string') {
+      throw new InvalidEventError('causationId', `must be a string or null (event ${event.eventId})`);
+    }
+    let json: string | undefined;
+    try {
+      json = JSON.stringify(event);
+    } catch (error) {
+      throw new InvalidEventError('data', `of event ${event.eventId} is not serializable: ${(error as Error).message}`);
+    }
+    // A JSON string is at most 3 bytes per UTF-16 unit, so most events skip the exact byte count.
+    if (json.length * 3 > maxEventBytes) {
+      const bytes = Buffer.byteLength(json);
+      if (bytes > maxEventBytes) throw new EventTooLargeError(streamId, event.eventId, bytes, maxEventBytes);
+    }
+    serialized[i] = json;
+  }
+  return serialized;
+}
+
+/**
+ * The idempotency rule both adapters share: an append whose events are already stored right after the
+ * expected revision, with the same ids in the same order, is a retry and succeeds with the original result.
+ */
+export function findRetriedAppend(events: DomainEvent[], storedAfterExpected: RecordedEvent[]): RecordedEvent | undefined {
+  if (storedAfterExpected.length < events.length) return undefined;
+  for (let i = 0; i < events.length; i++) {
+    if (storedAfterExpected[i].event.eventId !== events[i].eventId) return undefined;
+  }
+  return storedAfterExpected[events.length - 1];
+}
+
+export function validateExpected(expected: ExpectedRevision): void {
+  const valid =
+    typeof expected === 'number'
+      ? Number.isInteger(expected) && expected >= -1
+      : expected === 'no_stream' || expected === 'any' || expected === 'stream_exists';
+  if (!valid) {
+    throw new InvalidEventError('expectedRevision', `${String(expected)} is not a revision, 'no_stream', 'any' or 'stream_exists'`);
+  }
+}
+
+/** A subscription's stream prefix: whole or partial stream id tokens, never wildcards or whitespace. */
+export function validateStreamPrefix(prefix: string): void {
+  if (typeof prefix !== 'string' || /[\s*>]/.test(prefix) || prefix.startsWith('.') || prefix.includes('..')) {
+    throw new InvalidEventError('streamPrefix', `"${String(prefix)}" is not a stream id prefix`);
+  }
+}

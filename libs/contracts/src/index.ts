@@ -1,3 +1,4 @@
 export * from './validation';
 export * from './identifiers';
 export * from './jobs/submit-job.dto';
+export * from './jobs/job-id';

@@ -4,3 +4,4 @@ export * from './nats.module';
 export * from './logging';
 export * from './health.controller';
 export * from './bootstrap';
+export * from './rpc';

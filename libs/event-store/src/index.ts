@@ -6,3 +6,5 @@ export * from './jetstream/jetstream-event-store';
 export * from './jetstream/revision-cache';
 export * from './kurrent/kurrent-event-store';
 export * from './kurrent/mapping';
+export * from './command-handler';
+export * from './event-store.module';

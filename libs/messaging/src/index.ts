@@ -5,3 +5,4 @@ export * from './logging';
 export * from './health.controller';
 export * from './bootstrap';
 export * from './rpc';
+export * from './work-queue';

@@ -14,6 +14,8 @@ export const subjects = {
   sync: (tenant: string, type: string) => `jobs.sync.${tenant}.${type}`,
   /** Work queue: one subject per job type, consumed by executors that handle that type. */
   work: (type: string) => `work.${type}`,
+  /** Core-NATS notice that a cancel was requested for a running job; the owning executor aborts it. */
+  cancel: (tenant: string, jobId: string) => `jobs.cancel.${tenant}.${jobId}`,
   /** Read-model queries answered by the projector. */
   query: (name: string) => `projector.query.${name}`,
   /** Commands to the lock manager. */

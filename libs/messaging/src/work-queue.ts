@@ -1,0 +1,69 @@
+import {
+  AckPolicy,
+  DeliverPolicy,
+  DiscardPolicy,
+  JetStreamManager,
+  JSONCodec,
+  nanos,
+  NatsError,
+  RetentionPolicy,
+  StorageType,
+} from 'nats';
+import { subjects, WORK_STREAM } from './subjects';
+
+/**
+ * A notice that a job is ready to run. Not a source of truth: the executor loads the job's events
+ * and decides again, so a stale or duplicated item is harmless.
+ */
+export interface WorkItem {
+  tenant: string;
+  jobId: string;
+  type: string;
+  /** The event that made the job runnable (dedup key and audit trail). */
+  causationId: string;
+  correlationId: string;
+  /** ISO time before which the job must not start (retry backoff). */
+  notBefore?: string;
+}
+
+export const workCodec = JSONCodec<WorkItem>();
+
+const replicas = () => Number(process.env.JETSTREAM_REPLICAS ?? 1);
+
+/** Work-queue retention: a message is gone once an executor acks it. Idempotent. */
+export async function ensureWorkStream(jsm: JetStreamManager): Promise<void> {
+  const config = {
+    name: WORK_STREAM,
+    subjects: [subjects.work('>')],
+    retention: RetentionPolicy.Workqueue,
+    storage: StorageType.File,
+    discard: DiscardPolicy.Old,
+    duplicate_window: nanos(120_000),
+    num_replicas: replicas(),
+  };
+  try {
+    await jsm.streams.info(WORK_STREAM);
+    await jsm.streams.update(WORK_STREAM, config);
+  } catch (error) {
+    if (!(error instanceof NatsError) || error.api_error?.err_code !== 10059) throw error;
+    await jsm.streams.add(config);
+  }
+}
+
+/** How long a delivered item may go without an ack or a `working()` before JetStream redelivers it. */
+export const WORK_ACK_WAIT_MS = 30_000;
+
+/** One durable consumer per job type, shared by every executor that handles the type. */
+export async function ensureWorkConsumer(jsm: JetStreamManager, type: string): Promise<string> {
+  const durable = `work-${type}`;
+  await jsm.consumers.add(WORK_STREAM, {
+    durable_name: durable,
+    filter_subject: subjects.work(type),
+    ack_policy: AckPolicy.Explicit,
+    deliver_policy: DeliverPolicy.All,
+    ack_wait: nanos(WORK_ACK_WAIT_MS),
+    max_ack_pending: 20_000,
+    num_replicas: replicas(),
+  });
+  return durable;
+}

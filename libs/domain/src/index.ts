@@ -2,3 +2,4 @@ export * from './shared/envelope';
 export * from './shared/domain-error';
 export * from './lock';
 export * from './job';
+export * from './job-definition';

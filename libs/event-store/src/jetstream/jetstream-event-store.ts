@@ -49,6 +49,7 @@ import type {
   Subscription,
 } from '../port';
 import { DEFAULT_MAX_EVENT_BYTES, findRetriedAppend, prepareAppend, validateExpected, validateStreamPrefix, validateTokens } from '../validation';
+import { StreamQueue } from '../stream-queue';
 import { RevisionCache, StreamTip } from './revision-cache';
 
 export const FIRST_REVISION_HEADER = 'Es-First-Revision';
@@ -120,8 +121,7 @@ export class JetStreamEventStore implements EventStore {
   private readonly js: JetStreamClient;
   private readonly direct: DirectGet;
   private readonly cache: RevisionCache;
-  /** Tail of the in-flight append chain per stream; absent when nothing is in flight for that stream. */
-  private readonly tails = new Map<string, Promise<unknown>>();
+  private readonly queue = new StreamQueue();
   private readonly subscriptions = new Set<Subscription>();
 
   private constructor(
@@ -186,15 +186,7 @@ export class JetStreamEventStore implements EventStore {
     } catch (error) {
       return Promise.reject(error);
     }
-    const commit = () => this.commit(streamId, events, body, expectedRevision);
-    const tail = this.tails.get(streamId);
-    const result = tail === undefined ? commit() : tail.then(commit, commit);
-    const settled = result.then(noop, noop);
-    this.tails.set(streamId, settled);
-    settled.then(() => {
-      if (this.tails.get(streamId) === settled) this.tails.delete(streamId);
-    });
-    return result;
+    return this.queue.run(streamId, () => this.commit(streamId, events, body, expectedRevision));
   }
 
   async read(streamId: string, options: ReadOptions = {}): Promise<RecordedEvent[]> {
@@ -285,7 +277,7 @@ export class JetStreamEventStore implements EventStore {
 
   async close(): Promise<void> {
     await Promise.all([...this.subscriptions].map((s) => s.stop()));
-    await Promise.all([...this.tails.values()]);
+    await this.queue.drain();
     if (this.ownsConnection) await this.nc.close();
   }
 

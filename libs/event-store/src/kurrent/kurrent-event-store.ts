@@ -20,6 +20,7 @@ import type {
   SubscribeOptions,
   Subscription,
 } from '../port';
+import { StreamQueue } from '../stream-queue';
 import { DEFAULT_MAX_EVENT_BYTES, findRetriedAppend, prepareAppend, validateExpected, validateStreamId, validateStreamPrefix } from '../validation';
 import { closesCommit, commitMetadata, formatPosition, fromCurrentState, KurrentPosition, parsePosition, toKurrentEventId, toStreamState } from './mapping';
 
@@ -53,6 +54,7 @@ function toRecorded(event: { data: unknown; revision: bigint; position?: Kurrent
 
 export class KurrentEventStore implements EventStore {
   private readonly subscriptions = new Set<Subscription>();
+  private readonly queue = new StreamQueue();
   private readonly maxEventBytes: number;
 
   private constructor(
@@ -72,6 +74,10 @@ export class KurrentEventStore implements EventStore {
   async append(streamId: string, events: DomainEvent[], expectedRevision: ExpectedRevision): Promise<AppendResult> {
     prepareAppend(streamId, events, this.maxEventBytes);
     validateExpected(expectedRevision);
+    return this.queue.run(streamId, () => this.write(streamId, events, expectedRevision));
+  }
+
+  private async write(streamId: string, events: DomainEvent[], expectedRevision: ExpectedRevision): Promise<AppendResult> {
     const data = events.map((event, i) =>
       this.lib.jsonEvent({
         id: toKurrentEventId(event.eventId),
@@ -166,6 +172,7 @@ export class KurrentEventStore implements EventStore {
 
   async close(): Promise<void> {
     await Promise.all([...this.subscriptions].map((s) => s.stop()));
+    await this.queue.drain();
     await this.client.dispose();
   }
 

@@ -1,0 +1,93 @@
+import { randomUUID } from 'node:crypto';
+import type { DomainEvent } from '@jobstream/domain';
+import { NatsServerHandle, startNatsServer } from '@jobstream/testing';
+import { connect, NatsConnection } from 'nats';
+import { eventStoreContract } from '../contract/event-store.contract.test-helper';
+import { EVENT_COUNT_HEADER, FIRST_REVISION_HEADER, JetStreamEventStore } from './jetstream-event-store';
+
+let server: NatsServerHandle | undefined;
+const sharedServer = async () => (server ??= await startNatsServer());
+
+afterAll(async () => {
+  await server?.stop();
+});
+
+eventStoreContract('JetStreamEventStore', async () => {
+  const { url } = await sharedServer();
+  return {
+    open: async () => JetStreamEventStore.start(await connect({ servers: url }), { ownsConnection: true }),
+    close: async () => undefined,
+  };
+});
+
+describe('JetStreamEventStore specifics', () => {
+  let nc: NatsConnection;
+
+  beforeAll(async () => {
+    nc = await connect({ servers: (await sharedServer()).url });
+  });
+  afterAll(async () => {
+    await nc?.close();
+  });
+
+  const ev = (streamId: string): DomainEvent => ({
+    eventId: randomUUID(),
+    type: 'job.submitted',
+    schemaVersion: 1,
+    streamId,
+    tenant: 'acme',
+    occurredAt: '2025-01-02T03:04:05.000Z',
+    correlationId: 'c',
+    causationId: null,
+    actor: 'user:a',
+    data: {},
+  });
+
+  it('stores one message per append on <prefix>.<streamId>, with the first revision and count in headers', async () => {
+    const store = await JetStreamEventStore.start(nc, { streamName: 'LAYOUT', subjectPrefix: 'lay' });
+    const s = `acme.job.${randomUUID()}`;
+    await store.append(s, [ev(s)], 'no_stream');
+    const events = [ev(s), ev(s), ev(s)];
+    const result = await store.append(s, events, 0);
+
+    const jsm = await nc.jetstreamManager();
+    const info = await jsm.streams.info('LAYOUT');
+    expect(info.config).toMatchObject({ subjects: ['lay.>'], allow_direct: true, storage: 'file', duplicate_window: 120_000_000_000 });
+    expect(info.state.messages).toBe(2);
+    const m = await jsm.streams.getMessage('LAYOUT', { last_by_subj: `lay.${s}` });
+    expect(String(m.seq)).toBe(result.position);
+    expect(m.header.get(FIRST_REVISION_HEADER)).toBe('1');
+    expect(m.header.get(EVENT_COUNT_HEADER)).toBe('3');
+    expect(m.header.get('Nats-Msg-Id')).toBe(events[0].eventId);
+    expect(m.json()).toEqual(events);
+    await store.close();
+  });
+
+  it('creates or updates its stream idempotently at start', async () => {
+    const first = await JetStreamEventStore.start(nc, { streamName: 'TWICE', subjectPrefix: 'twice', duplicateWindowMs: 60_000 });
+    const second = await JetStreamEventStore.start(nc, { streamName: 'TWICE', subjectPrefix: 'twice', duplicateWindowMs: 30_000 });
+    const info = await (await nc.jetstreamManager()).streams.info('TWICE');
+    expect(info.config.duplicate_window).toBe(30_000_000_000);
+    await Promise.all([first.close(), second.close()]);
+    expect(nc.isClosed()).toBe(false);
+  });
+
+  it('recognises a retry after the duplicate window by the events stored after the expected revision', async () => {
+    const store = await JetStreamEventStore.start(nc, { streamName: 'SHORTDEDUP', subjectPrefix: 'short', duplicateWindowMs: 100 });
+    const s = `acme.job.${randomUUID()}`;
+    const events = [ev(s), ev(s)];
+    const original = await store.append(s, events, 'no_stream');
+    await new Promise((r) => setTimeout(r, 300));
+    const fresh = await JetStreamEventStore.start(nc, { streamName: 'SHORTDEDUP', subjectPrefix: 'short', duplicateWindowMs: 100 });
+    expect(await fresh.append(s, events, 'no_stream')).toEqual(original);
+    expect(await fresh.read(s)).toHaveLength(2);
+    await Promise.all([store.close(), fresh.close()]);
+  });
+
+  it('rejects subscriptions with wildcard prefixes and positions it did not issue', async () => {
+    const store = await JetStreamEventStore.start(nc);
+    await expect(store.subscribe({ streamPrefix: 'acme.*', handler: async () => undefined })).rejects.toMatchObject({ field: 'streamPrefix' });
+    await expect(store.subscribe({ fromPosition: '12/3', handler: async () => undefined })).rejects.toThrow('not a JetStream event store position');
+    await store.close();
+  });
+});

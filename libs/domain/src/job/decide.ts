@@ -1,11 +1,12 @@
 import { DomainError } from '../shared/domain-error';
 import type { EventContext } from '../shared/envelope';
-import { WATCHER, type FailJob, type JobCommand, type SubmitJob } from './commands';
-import { jobEmitter, notBeforeAfterBackoff, retryEvents, type JobEmitter } from './emit';
+import { WATCHER, type JobCommand, type SubmitJob } from './commands';
+import { decideConfirmCancel, decideRequestCancel } from './decide-cancel';
+import { decideFail } from './decide-fail';
+import { jobEmitter, retryEvents, type JobEmitter } from './emit';
 import type { JobEvent } from './events';
 import { invalid, isNonEmptyString, requireOwner, requireStatus } from './guards';
-import { policyAllowsRetry } from './policy';
-import { isTerminal, type JobState } from './state';
+import type { JobState } from './state';
 import { submittedDataOf } from './validate-submit';
 
 /**
@@ -57,10 +58,7 @@ export function decideJob(command: JobCommand, state: JobState, ctx: EventContex
       return decideRequestCancel(command.reason, state, emit);
     case 'confirmCancel':
       requireRunningOwner(state, command);
-      if (!state.cancelRequested) {
-        throw new DomainError('ILLEGAL_TRANSITION', 'nobody asked to cancel this job', { jobId: state.jobId });
-      }
-      return [emit('job.cancelled', { ...reasonOf(state.cancelReason), abandoned: command.abandoned })];
+      return decideConfirmCancel(command.abandoned, state, emit);
     case 'timeOut':
       requireRunningOwner(state, command);
       return [emit('job.timed-out', { executorId: command.executorId, deadline: 'first' })];
@@ -98,7 +96,7 @@ function decideSubmit(command: SubmitJob, state: JobState, ctx: EventContext): J
   return data.locks.length > 0 ? [submitted, emit('job.waiting-for-lock', { locks: data.locks })] : [submitted];
 }
 
-function requireRunningOwner(state: JobState, command: Extract<JobCommand, { executorId: string }>): void {
+export function requireRunningOwner(state: JobState, command: Extract<JobCommand, { executorId: string }>): void {
   requireStatus(state, command, ['RUNNING']);
   requireOwner(state, command.executorId);
 }
@@ -120,49 +118,6 @@ function decideStart(executorId: string, state: JobState, ctx: EventContext, emi
     });
   }
   return [emit('job.started', { executorId, attempt: state.attempt })];
-}
-
-/** The owner fails a running job; past the second deadline only the watcher fails a timed-out one. */
-function decideFail(command: FailJob, state: JobState, ctx: EventContext, emit: JobEmitter): JobEvent[] {
-  requireStatus(state, command, ['RUNNING', 'TIMED_OUT']);
-  if (state.status === 'RUNNING') requireOwner(state, command.executorId);
-  else if (command.executorId !== WATCHER) {
-    throw new DomainError('NOT_OWNER', 'a timed-out job is failed by the watcher only', {
-      jobId: state.jobId,
-      executorId: command.executorId,
-    });
-  }
-  if (!isNonEmptyString(command.message)) invalid('a failure needs a message');
-  if (command.jitter !== undefined && !(command.jitter >= 0 && command.jitter < 1)) {
-    invalid('jitter must be within [0, 1)', { jitter: command.jitter });
-  }
-  const failed = emit('job.failed', {
-    executorId: command.executorId,
-    message: command.message,
-    ...(command.error !== undefined && { error: command.error }),
-  });
-  if (!policyAllowsRetry(state.retry, state.attempt, command.error?.name)) return [failed];
-  if (state.retry.jitter && command.jitter === undefined) invalid('this retry policy needs a jitter draw in [0, 1)');
-  const notBefore = notBeforeAfterBackoff(ctx.now, state.retry, state.attempt, command.jitter ?? 0);
-  return [failed, ...retryEvents(emit, { attempt: state.attempt + 1, reason: 'policy', notBefore, locks: state.locks })];
-}
-
-const reasonOf = (reason: string | null | undefined) => (reason == null ? {} : { reason });
-
-/** Nothing runs the job outside RUNNING, so the cancellation is immediate there; a running handler must confirm. */
-function decideRequestCancel(reason: string | undefined, state: JobState, emit: JobEmitter): JobEvent[] {
-  if (isTerminal(state.status)) {
-    throw new DomainError('ILLEGAL_TRANSITION', `cannot cancel a job that is ${state.status}`, { jobId: state.jobId });
-  }
-  if (state.status === 'RUNNING') {
-    if (state.cancelRequested) {
-      throw new DomainError('ILLEGAL_TRANSITION', 'cancellation already requested', { jobId: state.jobId });
-    }
-    return [emit('job.cancel-requested', reasonOf(reason))];
-  }
-  // A request made while RUNNING survives a timeout or orphaning; asking again then cancels at once.
-  const requested = state.cancelRequested ? [] : [emit('job.cancel-requested', reasonOf(reason))];
-  return [...requested, emit('job.cancelled', { ...reasonOf(reason ?? state.cancelReason), abandoned: false })];
 }
 
 /** Refuses to orphan a job that reported recently: the scan that found it silent may be stale. */

@@ -1,8 +1,11 @@
 import { Module } from '@nestjs/common';
+import { EventStoreModule } from '@jobstream/event-store';
 import { healthController, loggerModule, NatsModule } from '@jobstream/messaging';
+import { DispatcherService } from './dispatch/dispatcher.service';
 
 @Module({
-  imports: [loggerModule('scheduler'), NatsModule.forRoot('scheduler')],
+  imports: [loggerModule('scheduler'), NatsModule.forRoot('scheduler'), EventStoreModule],
   controllers: [healthController('scheduler')],
+  providers: [DispatcherService],
 })
 export class SchedulerModule {}

@@ -3,3 +3,4 @@ export * from './shared/domain-error';
 export * from './lock';
 export * from './job';
 export * from './job-definition';
+export * from './orchestration';

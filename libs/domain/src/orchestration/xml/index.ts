@@ -1,0 +1,2 @@
+export * from './definition-xml';
+export { MAX_XML_BYTES, MAX_XML_DEPTH } from './safe-xml';

@@ -2,3 +2,4 @@ export * from './validation';
 export * from './identifiers';
 export * from './jobs/submit-job.dto';
 export * from './jobs/job-id';
+export * from './queries';

@@ -1,0 +1,136 @@
+import type { CommittedBatch, EventStore, Subscription } from '@jobstream/event-store';
+import type { ProjectorStatus } from '@jobstream/contracts';
+import type { ReadModel } from './read-model/read-model';
+
+export interface ProjectorLogger {
+  log(message: string): void;
+  error(message: string, error?: unknown): void;
+}
+
+export interface ProjectorOptions {
+  /** Empty the read models and project every event again from the first one. */
+  rebuild?: boolean;
+  /** Most commits grouped into one SQLite transaction. */
+  maxGroup?: number;
+  logger?: ProjectorLogger;
+}
+
+const silent: ProjectorLogger = { log: () => undefined, error: () => undefined };
+
+/**
+ * Keeps the read models up to date from the event store's subscription.
+ *
+ * Grouping: the SQLite checkpoint — not the store's acknowledgement — says what has been applied, because every
+ * (re)subscription starts from it. So the handler may acknowledge a commit as soon as it is queued in memory, and
+ * the queue is written in ONE transaction (rows + checkpoint of its last commit) once the subscription has
+ * nothing more ready (next turn of the event loop) or `maxGroup` commits are waiting. Catching up then costs one
+ * transaction per few hundred commits instead of one per commit, while a live commit is still written right
+ * after it arrives. Nothing acknowledged-but-unwritten can be lost for good:
+ * - crash: the queue is gone, the checkpoint is older, and the next start redelivers from it;
+ * - write failure: the queue is dropped and the subscription is restarted from the stored checkpoint;
+ * - stop (SIGTERM): the subscription stops after its in-flight handler, then the queue is written.
+ * And nothing is applied twice: the checkpoint moves with the rows, and rows also skip events whose stream
+ * revision they already folded.
+ */
+export class Projector {
+  private subscription: Subscription | undefined;
+  private queue: CommittedBatch[] = [];
+  private flushTimer: NodeJS.Immediate | undefined;
+  /** Handlers of a subscription being replaced refuse further commits, so none is queued after a failure. */
+  private generation = 0;
+  private recovering: Promise<void> | undefined;
+  private cancelBackoff: (() => void) | undefined;
+  private stopping = false;
+  private readonly maxGroup: number;
+  private readonly logger: ProjectorLogger;
+
+  constructor(
+    private readonly store: EventStore,
+    private readonly readModel: ReadModel,
+    private readonly options: ProjectorOptions = {},
+  ) {
+    this.maxGroup = options.maxGroup ?? 500;
+    this.logger = options.logger ?? silent;
+  }
+
+  async start(): Promise<void> {
+    if (this.readModel.created) {
+      this.logger.log('new read-model schema: projecting every event');
+    } else if (this.options.rebuild) {
+      this.readModel.reset();
+      this.logger.log('rebuilding the read models from the first event');
+    }
+    await this.subscribe();
+    this.logger.log(`projecting from ${this.readModel.checkpoint() ?? 'the first event'}`);
+  }
+
+  /** Resolves once the in-flight commit and everything acknowledged before it is written. */
+  async stop(): Promise<void> {
+    this.stopping = true;
+    this.cancelBackoff?.();
+    await this.recovering;
+    await this.subscription?.stop();
+    this.subscription = undefined;
+    this.flush();
+  }
+
+  status(): ProjectorStatus {
+    return { ...this.readModel.status(), subscribed: this.subscription !== undefined && this.recovering === undefined };
+  }
+
+  private async subscribe(): Promise<void> {
+    const generation = ++this.generation;
+    this.subscription = await this.store.subscribe({
+      fromPosition: this.readModel.checkpoint() ?? undefined,
+      handler: async (batch) => this.accept(generation, batch),
+    });
+  }
+
+  private accept(generation: number, batch: CommittedBatch): void {
+    if (generation !== this.generation) throw new Error('subscription is being restarted');
+    this.queue.push(batch);
+    if (this.queue.length >= this.maxGroup) this.flush();
+    else this.flushTimer ??= setImmediate(() => this.flush());
+  }
+
+  private flush(): void {
+    if (this.flushTimer) clearImmediate(this.flushTimer);
+    this.flushTimer = undefined;
+    const group = this.queue;
+    this.queue = [];
+    try {
+      this.readModel.applyBatches(group);
+    } catch (error) {
+      this.logger.error(`could not apply ${group.length} commit(s); resuming from the stored checkpoint`, error);
+      this.recover();
+    }
+  }
+
+  private recover(): void {
+    if (this.recovering || this.stopping) return;
+    this.generation++;
+    this.recovering = (async () => {
+      await this.subscription?.stop();
+      this.subscription = undefined;
+      for (let attempt = 0; !this.stopping; attempt++) {
+        await new Promise<void>((resolve) => {
+          const timer = setTimeout(resolve, Math.min(30_000, 100 * 2 ** attempt));
+          this.cancelBackoff = () => {
+            clearTimeout(timer);
+            resolve();
+          };
+        });
+        if (this.stopping) return;
+        try {
+          await this.subscribe();
+          return;
+        } catch (error) {
+          this.logger.error('could not resubscribe to the event store', error);
+        }
+      }
+    })().finally(() => {
+      this.recovering = undefined;
+      this.cancelBackoff = undefined;
+    });
+  }
+}

@@ -10,18 +10,16 @@ export class StreamQueue {
   run<T>(streamId: string, task: () => Promise<T>): Promise<T> {
     const tail = this.tails.get(streamId);
     const result = tail === undefined ? task() : tail.then(task, task);
-    const settled = result.then(noop, noop);
-    this.tails.set(streamId, settled);
-    settled.then(() => {
-      if (this.tails.get(streamId) === settled) this.tails.delete(streamId);
-    });
+    this.tails.set(streamId, result);
+    const release = () => {
+      if (this.tails.get(streamId) === result) this.tails.delete(streamId);
+    };
+    result.then(release, release);
     return result;
   }
 
   /** Resolves when every append queued so far has settled. */
   async drain(): Promise<void> {
-    await Promise.all([...this.tails.values()]);
+    await Promise.allSettled([...this.tails.values()]);
   }
 }
-
-function noop(): void {}

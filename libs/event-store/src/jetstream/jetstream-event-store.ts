@@ -186,7 +186,7 @@ export class JetStreamEventStore implements EventStore {
     } catch (error) {
       return Promise.reject(error);
     }
-    return this.queue.run(streamId, () => this.commit(streamId, events, body, expectedRevision));
+    return this.queue.run(streamId, () => this.commit(streamId, events, body, expectedRevision, this.cache.get(streamId), false, 0));
   }
 
   async read(streamId: string, options: ReadOptions = {}): Promise<RecordedEvent[]> {
@@ -296,40 +296,72 @@ export class JetStreamEventStore implements EventStore {
     return body;
   }
 
-  private async commit(streamId: string, events: DomainEvent[], body: Uint8Array, expected: ExpectedRevision): Promise<AppendResult> {
-    let tip = this.cache.get(streamId);
-    for (let attempt = 0; ; attempt++) {
-      if (expected === 'no_stream') {
-        if (tip !== undefined) return this.conflict(streamId, events, expected, tip);
-      } else if (typeof expected === 'number') {
-        if (tip === undefined || tip.lastRevision !== expected) {
-          // The cache may lag behind other writers; only the server's answer decides a conflict.
-          tip = await this.lookupTip(streamId);
-          if (tip === undefined ? expected !== -1 : tip.lastRevision !== expected) return this.conflict(streamId, events, expected, tip);
-        }
-      } else if (tip === undefined) {
-        tip = await this.lookupTip(streamId);
-        if (tip === undefined && expected === 'stream_exists') throw new ConcurrencyError(streamId, expected, -1);
+  /**
+   * The hot path stays free of extra awaits: with a usable cached tip (or 'no_stream' on an unknown stream)
+   * the message is sent synchronously and only the ack is awaited.
+   */
+  private commit(
+    streamId: string,
+    events: DomainEvent[],
+    body: Uint8Array,
+    expected: ExpectedRevision,
+    tip: StreamTip | undefined,
+    verified: boolean,
+    attempt: number,
+  ): Promise<AppendResult> {
+    if (!verified) {
+      if (expected === 'no_stream' || expected === -1) {
+        if (tip !== undefined) return this.conflict(streamId, events, expected, undefined, false);
+      } else if (tip === undefined || (typeof expected === 'number' && tip.lastRevision !== expected)) {
+        // The cache may lag behind other writers; only the server's answer decides a conflict.
+        return this.lookupThenCommit(streamId, events, body, expected, attempt);
       }
-
-      const firstRevision = tip === undefined ? 0 : tip.lastRevision + 1;
-      let ack: PubAck;
-      try {
-        ack = await this.publish(streamId, events, body, firstRevision, tip?.seq ?? 0);
-      } catch (error) {
-        if (jetStreamErrorCode(error) !== WRONG_LAST_SUBJECT_SEQUENCE) throw error;
-        this.cache.forget(streamId);
-        tip = await this.lookupTip(streamId);
-        // 'any' and 'stream_exists' accept whatever is there: retry against the new tip.
-        if ((expected === 'any' || expected === 'stream_exists') && attempt < MAX_RACE_RETRIES) continue;
-        if (typeof expected === 'number' && tip?.lastRevision === expected && attempt < MAX_RACE_RETRIES) continue;
-        return this.conflict(streamId, events, expected, tip);
-      }
-      if (ack.duplicate) return this.originalOf(streamId, events, ack.seq);
-      const lastRevision = firstRevision + events.length - 1;
-      this.cache.remember(streamId, { lastRevision, seq: ack.seq });
-      return { nextExpectedRevision: lastRevision, position: String(ack.seq) };
     }
+    const firstRevision = tip === undefined ? 0 : tip.lastRevision + 1;
+    return this.publish(streamId, events, body, firstRevision, tip === undefined ? 0 : tip.seq).then(
+      (ack) => {
+        if (ack.duplicate) return this.originalOf(streamId, events, ack.seq);
+        const lastRevision = firstRevision + events.length - 1;
+        this.cache.remember(streamId, { lastRevision, seq: ack.seq });
+        return { nextExpectedRevision: lastRevision, position: String(ack.seq) };
+      },
+      (error: unknown) => this.afterRejectedPublish(streamId, events, body, expected, error, attempt),
+    );
+  }
+
+  private async lookupThenCommit(
+    streamId: string,
+    events: DomainEvent[],
+    body: Uint8Array,
+    expected: ExpectedRevision,
+    attempt: number,
+  ): Promise<AppendResult> {
+    const tip = await this.lookupTip(streamId);
+    if (typeof expected === 'number' && (tip === undefined ? expected !== -1 : tip.lastRevision !== expected)) {
+      return this.conflict(streamId, events, expected, tip, true);
+    }
+    if (tip === undefined && expected === 'stream_exists') throw new ConcurrencyError(streamId, expected, -1);
+    return this.commit(streamId, events, body, expected, tip, true, attempt);
+  }
+
+  /** Error 10071: another writer got in first, or our cached sequence was stale. */
+  private async afterRejectedPublish(
+    streamId: string,
+    events: DomainEvent[],
+    body: Uint8Array,
+    expected: ExpectedRevision,
+    error: unknown,
+    attempt: number,
+  ): Promise<AppendResult> {
+    if (jetStreamErrorCode(error) !== WRONG_LAST_SUBJECT_SEQUENCE) throw error;
+    this.cache.forget(streamId);
+    const tip = await this.lookupTip(streamId);
+    // 'any' and 'stream_exists' accept whatever is there; a matching revision means only the cache was stale.
+    const retry =
+      attempt < MAX_RACE_RETRIES &&
+      (expected === 'any' || (expected === 'stream_exists' && tip !== undefined) || (typeof expected === 'number' && expected >= 0 && tip?.lastRevision === expected));
+    if (retry) return this.commit(streamId, events, body, expected, tip, true, attempt + 1);
+    return this.conflict(streamId, events, expected, tip, true);
   }
 
   private publish(streamId: string, events: DomainEvent[], body: Uint8Array, firstRevision: number, lastSeq: number): Promise<PubAck> {
@@ -344,7 +376,14 @@ export class JetStreamEventStore implements EventStore {
   }
 
   /** Either the events are already stored right after the expected revision (a retry), or it is a real conflict. */
-  private async conflict(streamId: string, events: DomainEvent[], expected: ExpectedRevision, tip: StreamTip | undefined): Promise<AppendResult> {
+  private async conflict(
+    streamId: string,
+    events: DomainEvent[],
+    expected: ExpectedRevision,
+    tip: StreamTip | undefined,
+    tipIsFresh: boolean,
+  ): Promise<AppendResult> {
+    if (!tipIsFresh) tip = await this.lookupTip(streamId);
     const actual = tip?.lastRevision ?? -1;
     const expectedRevision = expected === 'no_stream' ? -1 : expected;
     if (typeof expectedRevision === 'number' && actual >= expectedRevision + events.length) {

@@ -1,3 +1,5 @@
+import { TextDecoder } from 'node:util';
+
 export const MAX_BODY_BYTES = 1024 * 1024;
 
 // Only headers a following job is likely to act on: the rest (cookies, tracing, server noise) would

@@ -34,7 +34,7 @@ async function rate(count: number, concurrency: number, op: (i: number) => Promi
   return count / ((performance.now() - started) / 1000);
 }
 
-const ROUNDS = 4;
+const ROUNDS = 8;
 
 /**
  * Adapter and raw publishes alternate in rounds on the same server so that load from anything else on the

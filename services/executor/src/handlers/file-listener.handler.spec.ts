@@ -80,6 +80,7 @@ describe('file-listener', () => {
       expect(ctx.submitted[0]).toMatchObject({ type: 'import', payload: { file: join(dir, 'old.csv'), size: 7 } });
       expect(new Set(ctx.submitted.map((job) => job.idempotencyKey)).size).toBe(4);
       expect(ctx.progressCalls.at(-1)).toEqual({ percent: 0, message: '4 files' });
+      expect(ctx.jobVariables).toEqual({ jobsStarted: 4 });
     });
 
     it('offers a file again when its job could not be started', async () => {

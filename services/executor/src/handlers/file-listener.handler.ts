@@ -87,6 +87,7 @@ export class FileListenerHandler implements JobHandler {
         return false;
       }
       counts.jobsStarted += 1;
+      Object.assign(ctx.jobVariables, counts);
       progress.report(`${counts.jobsStarted} files`);
       if (config.deleteAfter) await unlink(file.path).catch((error) => ctx.log.warn('could not delete a file', { file: file.path, error }));
       return true;
@@ -94,7 +95,7 @@ export class FileListenerHandler implements JobHandler {
     await whenAborted(ctx.signal);
     await watcher.stop();
     await progress.stop();
-    return { jobVariables: counts };
+    return { jobVariables: { ...counts } };
   }
 
   private watcher(ctx: JobContext, config: FileListenerPayload, onFile: (file: FoundFile) => Promise<boolean>): DirectoryWatcher {

@@ -47,6 +47,7 @@ describe('message-listener', () => {
       { type: 'import-order', payload: { message: [2, 3], subject: 'orders.eu', source: 'bus' } },
     ]);
     expect(ctx.progressCalls.at(-1)).toEqual({ percent: 0, message: '3 messages' });
+    expect(ctx.jobVariables).toEqual({ messagesReceived: 3, jobsStarted: 3 });
   });
 
   it('shares messages between scaled instances of the same job through the default queue group', async () => {

@@ -34,13 +34,10 @@ export class MessageListenerHandler implements JobHandler {
     const counts = { messagesReceived: 0, jobsStarted: 0 };
     const progress = new ThrottledProgress(ctx);
     const inFlight = new Set<Promise<void>>();
-    let stopped = ctx.signal.aborted;
 
+    // Core NATS does not redeliver: a message that reaches this subscription after the abort is
+    // still turned into a job rather than dropped, until the runtime ends the subscription.
     const onMessage = async (data: Uint8Array, subject: string): Promise<void> => {
-      if (stopped) {
-        ctx.log.warn('message arrived after the listener stopped; not handled', { subject });
-        return;
-      }
       counts.messagesReceived += 1;
       progress.report(`${counts.messagesReceived} messages`);
       try {
@@ -49,6 +46,8 @@ export class MessageListenerHandler implements JobHandler {
       } catch (error) {
         ctx.log.warn('could not start a job for a message', { subject, jobType: config.jobType, error });
       }
+      // Kept current so the counts are on record even if the runtime ends the job as cancelled.
+      Object.assign(ctx.jobVariables, counts);
     };
     const track = (data: Uint8Array, subject: string) => {
       const handling = onMessage(data, subject).finally(() => inFlight.delete(handling));
@@ -56,11 +55,10 @@ export class MessageListenerHandler implements JobHandler {
       return handling;
     };
 
-    if (!stopped) ctx.subscribe(config.subject, track, config.queue ?? `listener.${ctx.jobId}`);
+    if (!ctx.signal.aborted) ctx.subscribe(config.subject, track, config.queue ?? `listener.${ctx.jobId}`);
     await whenAborted(ctx.signal);
-    stopped = true;
     await Promise.all(inFlight);
     await progress.stop();
-    return { jobVariables: counts };
+    return { jobVariables: { ...counts } };
   }
 }

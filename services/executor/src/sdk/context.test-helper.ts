@@ -73,7 +73,7 @@ export class TestJobContext implements JobContext {
     return this.controller.signal;
   }
 
-  /** Cancels the job, ending its subscriptions first as the runtime does. */
+  /** Cancels the job and ends its real NATS subscriptions, so a test leaves none behind. */
   abort(reason?: unknown): void {
     this.close();
     this.controller.abort(reason);

@@ -1,9 +1,11 @@
 import { Module } from '@nestjs/common';
+import { EventStoreModule } from '@jobstream/event-store';
 import { healthController, loggerModule, NatsModule } from '@jobstream/messaging';
 import { HealthController } from './health/health.controller';
+import { JobsModule } from './jobs/jobs.module';
 
 @Module({
-  imports: [loggerModule('gateway'), NatsModule.forRoot('gateway')],
+  imports: [loggerModule('gateway'), NatsModule.forRoot('gateway'), EventStoreModule, JobsModule],
   controllers: [HealthController, healthController('gateway')],
 })
 export class GatewayModule {}

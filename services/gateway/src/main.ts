@@ -5,13 +5,15 @@ import { loadNatsConfig } from '@jobstream/messaging';
 import { Logger } from 'nestjs-pino';
 import { GatewayModule } from './app.module';
 import { parseOrchestratorPorts } from './config';
+import { configureHttp, HTTP_APP_OPTIONS } from './errors/http-setup';
 
 async function main() {
   const ports = parseOrchestratorPorts(process.env.ORCHESTRATOR_PORTS);
-  const app = await NestFactory.create(GatewayModule, { bufferLogs: true });
+  const app = await NestFactory.create(GatewayModule, { ...HTTP_APP_OPTIONS, bufferLogs: true });
   const logger = app.get(Logger);
   app.useLogger(logger);
   app.enableShutdownHooks();
+  configureHttp(app);
   const nats = loadNatsConfig();
   app.connectMicroservice<MicroserviceOptions>({
     transport: Transport.NATS,

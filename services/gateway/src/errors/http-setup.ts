@@ -1,0 +1,66 @@
+import type { INestApplication, NestApplicationOptions } from '@nestjs/common';
+import express, { type NextFunction, type Request, type RequestHandler, type Response } from 'express';
+import { correlationMiddleware } from '../jobs/caller';
+import { ApiError } from './api-error';
+import { ApiExceptionFilter } from './api-exception.filter';
+import { fromBodyParser, type BodyParserError } from './error-mapping';
+
+const MIB = 1_048_576;
+const JSON_TYPES = ['application/json', 'application/*+json'];
+/** Only the batch submit carries a thousand jobs at once; every other body stays small. */
+const BATCH_PATH = /^\/[^/]+\/api\/jobs:batch\/?$/;
+
+export interface HttpLimits {
+  maxBodyBytes: number;
+  maxBatchBodyBytes: number;
+}
+
+function bytesFrom(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
+  const raw = env[name]?.trim();
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!/^\d+$/.test(raw) || !Number.isSafeInteger(value) || value <= 0) {
+    throw new Error(`${name}="${raw}" is invalid: expected a positive integer number of bytes`);
+  }
+  return value;
+}
+
+/** MAX_BODY_BYTES (default 1 MiB) for every route, MAX_BATCH_BODY_BYTES (default 16 MiB) for `jobs:batch`. */
+export function loadHttpLimits(env: NodeJS.ProcessEnv = process.env): HttpLimits {
+  return {
+    maxBodyBytes: bytesFrom(env, 'MAX_BODY_BYTES', MIB),
+    maxBatchBodyBytes: bytesFrom(env, 'MAX_BATCH_BODY_BYTES', 16 * MIB),
+  };
+}
+
+/** Nest's own parsers would apply one limit everywhere and answer in their own shape, so the gateway brings its own. */
+export const HTTP_APP_OPTIONS: NestApplicationOptions = { bodyParser: false };
+
+const BODY_METHODS = new Set(['POST', 'PUT', 'PATCH']);
+
+/** A body that is not JSON is refused before parsing; a POST without any body (e.g. ~cancel) passes. */
+function requireJsonBody(req: Request, _res: Response, next: NextFunction): void {
+  // Clients send `content-length: 0` for a POST without a body; that is no body, not a non-JSON one.
+  const hasBody = req.headers['transfer-encoding'] !== undefined || Number(req.headers['content-length'] ?? 0) > 0;
+  if (BODY_METHODS.has(req.method) && hasBody && !req.is(JSON_TYPES)) {
+    next(new ApiError(415, `content-type must be application/json, not ${req.headers['content-type'] ?? 'missing'}`));
+    return;
+  }
+  next();
+}
+
+function jsonBody(limits: HttpLimits): RequestHandler {
+  const parser = (limit: number) => express.json({ limit, type: JSON_TYPES, strict: true });
+  const small = parser(limits.maxBodyBytes);
+  const batch = parser(limits.maxBatchBodyBytes);
+  return (req, res, next) => {
+    const parse = BATCH_PATH.test(req.path) ? batch : small;
+    parse(req, res, (error?: unknown) => next(error === undefined || error === null ? undefined : fromBodyParser(error as BodyParserError)));
+  };
+}
+
+/** Registered before Nest's routes, identically by main.ts and the tests. */
+export function configureHttp(app: INestApplication, limits: HttpLimits = loadHttpLimits()): void {
+  app.use(correlationMiddleware, requireJsonBody, jsonBody(limits));
+  app.useGlobalFilters(new ApiExceptionFilter());
+}

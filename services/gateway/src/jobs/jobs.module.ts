@@ -1,0 +1,10 @@
+import { Module } from '@nestjs/common';
+import { JobsController } from './jobs.controller';
+import { JobsService } from './jobs.service';
+import { NatsSubmitListener } from './nats-submit.listener';
+
+@Module({
+  controllers: [JobsController],
+  providers: [JobsService, NatsSubmitListener],
+})
+export class JobsModule {}

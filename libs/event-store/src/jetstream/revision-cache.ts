@@ -6,7 +6,8 @@ export interface StreamTip {
 
 /**
  * Bounded streamId → tip map. Map keeps insertion order, so re-inserting on write and evicting the
- * first key approximates LRU without bookkeeping on reads (the append hot path).
+ * first keys approximates LRU without bookkeeping on reads (the append hot path). Eviction drops the oldest
+ * tenth in one pass: taking one key at a time from the front would rescan V8's deleted slots on every insert.
  */
 export class RevisionCache {
   private readonly tips = new Map<string, StreamTip>();
@@ -24,8 +25,11 @@ export class RevisionCache {
       if (current.seq >= tip.seq) return;
       this.tips.delete(streamId);
     } else if (this.tips.size >= this.capacity) {
-      const oldest = this.tips.keys().next().value;
-      if (oldest !== undefined) this.tips.delete(oldest);
+      let evict = Math.max(1, Math.ceil(this.capacity / 10));
+      for (const key of this.tips.keys()) {
+        this.tips.delete(key);
+        if (--evict === 0) break;
+      }
     }
     this.tips.set(streamId, tip);
   }

@@ -1,8 +1,11 @@
 import { Module } from '@nestjs/common';
+import { EventStoreModule } from '@jobstream/event-store';
 import { healthController, loggerModule, NatsModule } from '@jobstream/messaging';
+import { ExecutorService } from './runtime/executor.service';
 
 @Module({
-  imports: [loggerModule('executor'), NatsModule.forRoot('executor')],
+  imports: [loggerModule('executor'), NatsModule.forRoot('executor'), EventStoreModule],
   controllers: [healthController('executor')],
+  providers: [ExecutorService],
 })
 export class ExecutorModule {}

@@ -1,0 +1,32 @@
+import { randomUUID } from 'node:crypto';
+import { hostname } from 'node:os';
+
+export interface ExecutorConfig {
+  executorId: string;
+  host: string;
+  /** Jobs run at once by this executor, across all types. */
+  capacity: number;
+  /** Job types this executor serves; null = every registered handler. */
+  types: string[] | null;
+  /** How long a cancelled handler may take to stop before it is abandoned. */
+  cancelGraceMs: number;
+}
+
+function positiveInt(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value <= 0) throw new Error(`${name}="${raw}" must be a positive integer`);
+  return value;
+}
+
+export function loadExecutorConfig(env: NodeJS.ProcessEnv = process.env): ExecutorConfig {
+  const host = hostname();
+  return {
+    executorId: env.EXECUTOR_ID || `${host}-${process.pid}-${randomUUID().slice(0, 8)}`,
+    host,
+    capacity: positiveInt(env, 'EXECUTOR_CAPACITY', 64),
+    types: env.EXECUTOR_TYPES ? env.EXECUTOR_TYPES.split(',').map((t) => t.trim()).filter(Boolean) : null,
+    cancelGraceMs: positiveInt(env, 'CANCEL_GRACE_MS', 10_000),
+  };
+}

@@ -1,0 +1,169 @@
+import { isDomainError, JobCommand } from '@jobstream/domain';
+import { WorkItem } from '@jobstream/messaging';
+import { NatsConnection } from 'nats';
+import { isStructuredFailure, JobContext, JobOutcome } from '../sdk/job-handler';
+import { ExecutorConfig } from './executor-config';
+import { JobStream } from './job-events';
+import { RegisteredHandler } from './handler-registry';
+import { ChildSubmitter, RunningJob } from './running-job';
+import { EventStore } from '@jobstream/event-store';
+
+export type RunResult = { kind: 'done' } | { kind: 'later'; delayMs: number };
+
+type Outcome =
+  | { kind: 'returned'; value: JobOutcome }
+  | { kind: 'threw'; error: Error }
+  | { kind: 'cancelled'; abandoned: boolean };
+
+export interface RunnerLogger {
+  log(message: string, context?: object): void;
+  warn(message: string, context?: object): void;
+}
+
+const key = (tenant: string, jobId: string) => `${tenant}/${jobId}`;
+
+/**
+ * Runs one job from a work item: load its events, record `started` (or `resumed`), run the handler,
+ * record the outcome. Every decision goes through the domain, so a stale or duplicated work item
+ * (the job already running elsewhere, cancelled, deleted) ends in a DomainError and is dropped.
+ */
+export class JobRunner {
+  private readonly running = new Map<string, RunningJob>();
+  private releasing = false;
+
+  constructor(
+    private readonly store: EventStore,
+    private readonly nc: NatsConnection,
+    private readonly config: ExecutorConfig,
+    private readonly handlers: Map<string, RegisteredHandler>,
+    private readonly children: ChildSubmitter,
+    private readonly logger: RunnerLogger,
+  ) {}
+
+  get inFlight(): number {
+    return this.running.size;
+  }
+
+  async run(item: WorkItem): Promise<RunResult> {
+    const who = {
+      tenant: item.tenant,
+      actor: `executor:${this.config.executorId}`,
+      correlationId: item.correlationId,
+      causationId: item.causationId,
+    };
+    const stream = await JobStream.open(this.store, who, item.jobId);
+    const { status, notBefore, type, previousExecutorId, exists, deleted } = stream.state;
+    if (!exists || deleted || (status !== 'QUEUED' && status !== 'TIMED_OUT')) return { kind: 'done' };
+    const waitMs = notBefore ? Date.parse(notBefore) - Date.now() : 0;
+    if (waitMs > 0) return { kind: 'later', delayMs: waitMs };
+    const registered = this.handlers.get(type as string);
+    if (!registered) return { kind: 'done' };
+
+    const resuming = status === 'TIMED_OUT' && previousExecutorId === this.config.executorId;
+    const begin: JobCommand = { type: resuming ? 'resume' : 'start', executorId: this.config.executorId };
+    if (!(await this.tryApply(stream, begin))) return { kind: 'done' };
+
+    const job = new RunningJob(stream, this.config.executorId, this.nc, this.children, {
+      info: (msg, extra) => this.logger.log(msg, { jobId: item.jobId, correlationId: item.correlationId, ...extra }),
+      warn: (msg, extra) => this.logger.warn(msg, { jobId: item.jobId, correlationId: item.correlationId, ...extra }),
+    });
+    this.running.set(key(item.tenant, item.jobId), job);
+    try {
+      const outcome = await this.execute(job, registered, resuming);
+      await job.settle().catch(() => undefined);
+      await this.record(job, registered, outcome);
+    } finally {
+      this.running.delete(key(item.tenant, item.jobId));
+    }
+    return { kind: 'done' };
+  }
+
+  /** A cancel notice for a job this executor runs: abort its handler. */
+  cancel(tenant: string, jobId: string): boolean {
+    const job = this.running.get(key(tenant, jobId));
+    if (!job) return false;
+    job.abort.abort(new Error('job cancelled'));
+    return true;
+  }
+
+  /** On shutdown: hand running jobs back as TIMED_OUT so another executor takes them over. */
+  async releaseAll(): Promise<void> {
+    this.releasing = true;
+    await Promise.all(
+      [...this.running.values()].map(async (job) => {
+        job.abort.abort(new Error('executor shutting down'));
+        await this.tryApply(job.stream, { type: 'timeOut', executorId: this.config.executorId });
+      }),
+    );
+  }
+
+  private async execute(job: RunningJob, registered: RegisteredHandler, resuming: boolean): Promise<Outcome> {
+    const { handler, registration } = registered;
+    const work = (async (): Promise<Outcome> => {
+      try {
+        if (resuming && registration.resumable) {
+          if (!handler.resume) throw new Error(`job type ${job.type} opted into resume but its handler has no resume()`);
+          return { kind: 'returned', value: await handler.resume(job as JobContext) };
+        }
+        return { kind: 'returned', value: await handler.execute(job as JobContext) };
+      } catch (error) {
+        return { kind: 'threw', error: error instanceof Error ? error : new Error(String(error)) };
+      }
+    })();
+    // After an abort the handler has a grace period. If it then returns a result (a listener that
+    // stops and reports its counts) the result is recorded; if it throws, the job is cancelled.
+    const cancelled = new Promise<Outcome>((resolve) => {
+      const onAbort = () => {
+        const grace = setTimeout(() => resolve({ kind: 'cancelled', abandoned: true }), this.config.cancelGraceMs);
+        grace.unref();
+        work.then((outcome) => {
+          clearTimeout(grace);
+          resolve(outcome.kind === 'returned' ? outcome : { kind: 'cancelled', abandoned: false });
+        });
+      };
+      if (job.signal.aborted) onAbort();
+      else job.signal.addEventListener('abort', onAbort, { once: true });
+    });
+    return Promise.race([work.then((o) => (job.signal.aborted ? cancelled : o)), cancelled]);
+  }
+
+  private async record(job: RunningJob, registered: RegisteredHandler, outcome: Outcome): Promise<void> {
+    const executorId = this.config.executorId;
+    if (this.releasing) return; // handed back as TIMED_OUT by releaseAll
+    if (outcome.kind === 'cancelled') {
+      if (await this.tryApply(job.stream, { type: 'confirmCancel', executorId, abandoned: outcome.abandoned })) {
+        await registered.handler.onCancelled?.(job).catch((e: Error) => job.log.warn('onCancelled failed', { error: e.message }));
+      }
+      return;
+    }
+    if (outcome.kind === 'threw') {
+      const { name, message, stack } = outcome.error;
+      await this.tryApply(job.stream, { type: 'fail', executorId, message, error: { name, message, stack }, jitter: Math.random() });
+      return;
+    }
+    const value = outcome.value;
+    if (isStructuredFailure(value)) {
+      await this.tryApply(job.stream, { type: 'fail', executorId, message: value.failed.message, jitter: Math.random() });
+      return;
+    }
+    await this.tryApply(job.stream, {
+      type: 'complete',
+      executorId,
+      jobVariables: { ...job.jobVariables, ...(value?.jobVariables ?? {}) },
+      workflowVariables: { ...job.workflowVariables, ...(value?.workflowVariables ?? {}) },
+      output: value?.output,
+    });
+  }
+
+  /** Applies a command; a DomainError means another actor moved the job on, which is not our error. */
+  private async tryApply(stream: JobStream, command: JobCommand): Promise<boolean> {
+    try {
+      await stream.apply(command);
+      return true;
+    } catch (error) {
+      if (!isDomainError(error)) throw error;
+      this.logger.warn(`job ${stream.streamId}: ${command.type} refused: ${error.message}`);
+      return false;
+    }
+  }
+}

@@ -66,7 +66,7 @@ export async function startGateway(limits?: HttpLimits): Promise<TestGateway> {
     for (const command of commands) {
       const ctx: EventContext = { tenant, now: new Date(), newId: randomUUID, actor: 'service:test', correlationId: randomUUID(), causationId: null };
       const events = decideJob(command, state, ctx);
-      await store.append(streamIdOf(tenant, 'job', jobId), events, state.version - 1 < 0 ? 'no_stream' : state.version - 1);
+      await store.append(streamIdOf(tenant, 'job', jobId), events, state.version === 0 ? 'no_stream' : state.version - 1);
       state = events.reduce(evolveJob, state);
     }
     return state;

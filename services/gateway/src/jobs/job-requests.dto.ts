@@ -43,6 +43,3 @@ export class CancelJobBody {
   @MaxLength(1000)
   reason?: string;
 }
-
-/** A retry takes no input; the class exists so that any field sent is rejected like elsewhere. */
-export class RetryJobBody {}

@@ -32,7 +32,7 @@ import { NATS_CONNECTION, rpc, RpcError, subjects } from '@jobstream/messaging';
 import { ErrorCode, JSONCodec, NatsError, type NatsConnection } from 'nats';
 import { ApiError } from '../errors/api-error';
 import type { Caller } from './caller';
-import { CancelJobBody, ListJobsQuery, RetryJobBody } from './job-requests.dto';
+import { CancelJobBody, ListJobsQuery } from './job-requests.dto';
 import { toHistory, toJobView, type JobHistory, type JobView } from './job-view';
 import { mapConcurrent } from './map-concurrent';
 
@@ -95,6 +95,14 @@ function requireJobId(jobId: unknown): string {
     throw ApiError.badRequest('jobId', 'jobId must be 1 to 200 letters, digits, "-" or "_"');
   }
   return jobId;
+}
+
+/** A retry takes no input; anything sent is rejected, as unknown fields are everywhere else. */
+function requireNoFields(body: unknown): void {
+  if (body === undefined || body === null) return;
+  if (typeof body !== 'object' || Array.isArray(body)) throw ApiError.badRequest('(body)', 'must be a JSON object');
+  const [field] = Object.keys(body);
+  if (field !== undefined) throw ApiError.badRequest(field, `property ${field} should not exist`);
 }
 
 function validated<T extends object>(cls: new () => T, plain: unknown): T {
@@ -197,7 +205,7 @@ export class JobsService {
   async retry(tenantParam: unknown, jobIdParam: unknown, body: unknown, caller: Caller): Promise<CommandAnswer> {
     const tenant = requireTenant(tenantParam);
     const jobId = requireJobId(jobIdParam);
-    validated(RetryJobBody, body ?? {});
+    requireNoFields(body);
     return answerOf((await this.command(tenant, jobId, caller, { type: 'retry' })).state);
   }
 

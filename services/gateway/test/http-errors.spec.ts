@@ -113,6 +113,7 @@ describe('error answers', () => {
       ['limit=0', 'limit'],
       ['limit=ten', 'limit'],
       ['colour=blue', 'colour'],
+      ['tenant=globex', 'tenant'],
     ]) {
       const res = await gw.request('GET', `/acme/api/jobs?${query}`);
       expect({ query, status: res.status, field: res.body.field }).toEqual({ query, status: 400, field });

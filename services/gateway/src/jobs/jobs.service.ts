@@ -4,11 +4,14 @@ import {
   isIdentifier,
   IDENTIFIER_RULE,
   jobIdFor,
+  ListJobsQueryDto,
   MAX_BATCH_SIZE,
+  PROJECTOR_QUERIES,
   SubmitBatchDto,
   SubmitJobDto,
   validateDto,
   type FieldError,
+  type JobPage,
 } from '@jobstream/contracts';
 import {
   decideJob,
@@ -32,13 +35,13 @@ import { NATS_CONNECTION, rpc, RpcError, subjects } from '@jobstream/messaging';
 import { ErrorCode, JSONCodec, NatsError, type NatsConnection } from 'nats';
 import { ApiError } from '../errors/api-error';
 import type { Caller } from './caller';
-import { CancelJobBody, ListJobsQuery } from './job-requests.dto';
+import { CancelJobBody } from './job-requests.dto';
 import { toHistory, toJobView, type JobHistory, type JobView } from './job-view';
 import { mapConcurrent } from './map-concurrent';
 
 /** Appends in flight per batch: enough to keep JetStream's pipeline full, few enough not to swamp it. */
 const BATCH_CONCURRENCY = 256;
-const JOBS_LIST = subjects.query('jobs.list');
+const JOBS_LIST = subjects.query(PROJECTOR_QUERIES.jobsList);
 const LIST_TIMEOUT_MS = 5_000;
 // Job ids become a stream id token: no dots, wildcards or whitespace. Generated ones are UUIDs.
 const JOB_ID = /^[A-Za-z0-9_-]{1,200}$/;
@@ -176,15 +179,18 @@ export class JobsService {
   }
 
   /** The list is the projector's read model (eventually consistent), asked over NATS. */
-  async list<Page>(tenantParam: unknown, query: Record<string, unknown>): Promise<Page> {
+  async list(tenantParam: unknown, query: Record<string, unknown>): Promise<JobPage> {
     const tenant = requireTenant(tenantParam);
+    if ('tenant' in query) throw ApiError.badRequest('tenant', 'the tenant is the first path segment, not a query parameter');
     const limit = query.limit;
-    const filters = validated(ListJobsQuery, {
+    // Checked here too so a bad filter is a 400 naming it even while the projector is down.
+    const filters = validated(ListJobsQueryDto, {
       ...query,
+      tenant,
       ...(typeof limit === 'string' && /^\d+$/.test(limit) && { limit: Number(limit) }),
     });
     try {
-      return await rpc<Page>(this.nc, JOBS_LIST, { ...filters, tenant }, LIST_TIMEOUT_MS);
+      return await rpc<JobPage>(this.nc, JOBS_LIST, filters, LIST_TIMEOUT_MS);
     } catch (error) {
       throw projectorFailure(error);
     }
@@ -297,7 +303,10 @@ function projectorFailure(error: unknown): ApiError {
     return new ApiError(503, `the job list is unavailable: ${why}`);
   }
   if (error instanceof RpcError) {
-    const status = (error.payload as { statusCode?: unknown } | null)?.statusCode;
+    // The projector rejects a request as RpcException({status, field, message}), e.g. a cursor it never issued.
+    const payload = (error.payload ?? {}) as { status?: unknown; statusCode?: unknown; field?: unknown };
+    const status = payload.status ?? payload.statusCode;
+    if (status === 400 && typeof payload.field === 'string') return ApiError.badRequest(payload.field, error.message);
     if (typeof status === 'number' && status >= 400 && status < 500) return new ApiError(status, error.message);
     return new ApiError(502, `the projector failed: ${error.message}`);
   }

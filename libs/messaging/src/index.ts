@@ -6,3 +6,4 @@ export * from './health.controller';
 export * from './bootstrap';
 export * from './rpc';
 export * from './work-queue';
+export * from './checkpoints';

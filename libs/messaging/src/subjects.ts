@@ -25,3 +25,11 @@ export const subjects = {
 } as const;
 
 export const WORK_STREAM = 'JOBSTREAM_WORK';
+
+/** Request-reply commands answered by the lock manager (built with `subjects.locks`). */
+export const LOCK_SUBJECTS = {
+  /** A tenant's lock table: holders and waiters per resource. */
+  table: subjects.locks('table'),
+  /** Admin force release of a resource, recorded with the actor. */
+  forceRelease: subjects.locks('force-release'),
+} as const;

@@ -1,9 +1,8 @@
 import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { DomainEvent, parseStreamId } from '@jobstream/domain';
 import { CommittedBatch, EVENT_STORE, EventStore, Subscription } from '@jobstream/event-store';
-import { ensureWorkStream, NATS_CONNECTION, subjects, WorkItem, workCodec } from '@jobstream/messaging';
+import { CheckpointStore, ensureWorkStream, NATS_CONNECTION, subjects, WorkItem, workCodec } from '@jobstream/messaging';
 import { JetStreamClient, NatsConnection } from 'nats';
-import { CheckpointStore } from './checkpoints';
 import { becomesRunnable } from './runnable';
 
 /**

@@ -4,3 +4,4 @@ export * from './lock';
 export * from './job';
 export * from './job-definition';
 export * from './orchestration';
+export * from './timer';

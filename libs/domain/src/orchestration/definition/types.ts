@@ -57,7 +57,14 @@ export interface ExecutionPlan {
   cronExpression?: string;
   /** CRON only: the IANA zone whose wall clock the expression reads; default UTC. */
   timeZone?: string;
+  /** A fire found overdue (scheduler down): FIRE_ONCE (default) runs once on recovery, SKIP does not. */
+  misfirePolicy?: 'FIRE_ONCE' | 'SKIP';
+  /** A fire while the previous run still goes: SKIP (default), QUEUE_ONE, or ALLOW a parallel run. */
+  overlapPolicy?: OverlapPolicy;
 }
+
+export const OVERLAP_POLICIES = ['SKIP', 'QUEUE_ONE', 'ALLOW'] as const;
+export type OverlapPolicy = (typeof OVERLAP_POLICIES)[number];
 
 /** One problem with a definition; `field` is a path such as `orchestratedTasks[1].timeZone`. */
 export interface ValidationError {

@@ -1,6 +1,6 @@
 import { cronExpressionError } from '../time/execution-plan';
 import { isValidTimeZone, parseDuration, parseInstant, parseLocalTime } from '../time/local-time';
-import { SCHEDULE_TYPES, type ValidationError } from './types';
+import { OVERLAP_POLICIES, SCHEDULE_TYPES, type ValidationError } from './types';
 
 const DEFINITION_PROPERTIES = [
   'id',
@@ -15,7 +15,7 @@ const DEFINITION_PROPERTIES = [
 ];
 const TASK_PROPERTIES = ['taskId', 'taskType', 'taskStartsAfter', 'timeZone', 'taskExecutionCondition'];
 const CONDITION_PROPERTIES = ['executeOnParentTaskFailure'];
-const PLAN_PROPERTIES = ['scheduleType', 'fireTime', 'interval', 'cronExpression', 'timeZone'];
+const PLAN_PROPERTIES = ['scheduleType', 'fireTime', 'interval', 'cronExpression', 'timeZone', 'misfirePolicy', 'overlapPolicy'];
 
 /** IMPORT, EXPORT... or a registered job type such as `billing.export-v2`. */
 const TASK_TYPE = /^[A-Za-z_][A-Za-z0-9_.:-]*$/;
@@ -113,6 +113,12 @@ function executionPlan(plan: unknown, add: Add): void {
     return;
   }
   unknownProperties(plan, PLAN_PROPERTIES, 'executionPlan', add);
+  if (plan.misfirePolicy !== undefined && plan.misfirePolicy !== 'FIRE_ONCE' && plan.misfirePolicy !== 'SKIP') {
+    add('executionPlan.misfirePolicy', 'must be FIRE_ONCE or SKIP');
+  }
+  if (plan.overlapPolicy !== undefined && !(OVERLAP_POLICIES as readonly unknown[]).includes(plan.overlapPolicy)) {
+    add('executionPlan.overlapPolicy', `must be one of ${OVERLAP_POLICIES.join(', ')}`);
+  }
   const { scheduleType, fireTime, interval, cronExpression } = plan;
   if (!(SCHEDULE_TYPES as readonly unknown[]).includes(scheduleType)) {
     add('executionPlan.scheduleType', `must be one of ${SCHEDULE_TYPES.join(', ')}`);

@@ -117,6 +117,8 @@ const planNode = (plan: ExecutionPlan): XmlNode =>
     interval: plan.interval,
     cronExpression: plan.cronExpression,
     timeZone: plan.timeZone,
+    misfirePolicy: plan.misfirePolicy,
+    overlapPolicy: plan.overlapPolicy,
   });
 
 /** Absent properties become absent elements; booleans and numbers become their XML Schema text. */
@@ -235,6 +237,12 @@ function planFrom(raw: unknown, field: string): ExecutionPlan {
       case 'cronExpression':
       case 'timeZone':
         plan[key] = text(value, at);
+        break;
+      case 'misfirePolicy':
+        plan.misfirePolicy = text(value, at) as ExecutionPlan['misfirePolicy'];
+        break;
+      case 'overlapPolicy':
+        plan.overlapPolicy = text(value, at) as ExecutionPlan['overlapPolicy'];
         break;
       case 'interval': {
         const interval = text(value, at).trim();

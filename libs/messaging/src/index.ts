@@ -7,3 +7,4 @@ export * from './bootstrap';
 export * from './rpc';
 export * from './work-queue';
 export * from './checkpoints';
+export * from './lease';

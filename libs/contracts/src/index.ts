@@ -3,3 +3,4 @@ export * from './identifiers';
 export * from './jobs/submit-job.dto';
 export * from './jobs/job-id';
 export * from './queries';
+export * from './job-definitions/job-definition.dto';

@@ -33,3 +33,9 @@ export const LOCK_SUBJECTS = {
   /** Admin force release of a resource, recorded with the actor. */
   forceRelease: subjects.locks('force-release'),
 } as const;
+
+/** Request-reply commands on job definitions answered by the scheduler. */
+export const DEFINITION_SUBJECTS = {
+  /** Start a run now (the Start button; the schedule timers share the code path). */
+  start: 'definitions.start',
+} as const;

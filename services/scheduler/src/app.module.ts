@@ -1,10 +1,11 @@
 import { Module } from '@nestjs/common';
 import { EventStoreModule } from '@jobstream/event-store';
 import { healthController, loggerModule, NatsModule } from '@jobstream/messaging';
+import { DefinitionsModule } from './definitions/definitions.module';
 import { DispatcherService } from './dispatch/dispatcher.service';
 
 @Module({
-  imports: [loggerModule('scheduler'), NatsModule.forRoot('scheduler'), EventStoreModule],
+  imports: [loggerModule('scheduler'), NatsModule.forRoot('scheduler'), EventStoreModule, DefinitionsModule],
   controllers: [healthController('scheduler')],
   providers: [DispatcherService],
 })

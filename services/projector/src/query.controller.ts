@@ -8,7 +8,6 @@ import {
   ListDefinitionsQueryDto,
   ListJobsQueryDto,
   PROJECTOR_QUERIES,
-  ProjectorStatusQueryDto,
   validateDto,
   type DefinitionSummary,
   type JobPage,
@@ -84,9 +83,9 @@ export class QueryController {
     return this.readModel.getDefinition(q.tenant, q.definitionId);
   }
 
+  /** Takes no parameters: whatever the request carries is ignored. */
   @MessagePattern(subjects.query(PROJECTOR_QUERIES.status))
-  status(@Payload() data: unknown): ProjectorStatus {
-    validated(ProjectorStatusQueryDto, data);
+  status(): ProjectorStatus {
     return this.projector.status();
   }
 }

@@ -81,8 +81,6 @@ export class GetDefinitionQueryDto extends TenantQueryDto {
   definitionId!: string;
 }
 
-export class ProjectorStatusQueryDto {}
-
 export interface JobSummary {
   jobId: string;
   tenant: string;

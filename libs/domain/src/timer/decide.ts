@@ -24,8 +24,8 @@ export interface CancelTimer {
 
 export type TimerCommand = ScheduleTimer | FireTimer | CancelTimer;
 
-/** Stream tokens: no dots (they separate tenant, aggregate and id), wildcards or spaces. */
-const TIMER_ID = /^[A-Za-z0-9_:-]{1,200}$/;
+/** Stream tokens and KV keys: no dots (they separate tenant, aggregate and id), wildcards, colons or spaces. */
+const TIMER_ID = /^[A-Za-z0-9_-]{1,200}$/;
 
 export const timerStreamId = (tenant: string, timerId: string): string => streamIdOf(tenant, 'timer', timerId);
 
@@ -70,7 +70,7 @@ export function decideTimer(command: TimerCommand, state: TimerState, ctx: Event
 
 function decideSchedule(command: ScheduleTimer, state: TimerState, ctx: EventContext): TimerEvent[] {
   if (typeof command.timerId !== 'string' || !TIMER_ID.test(command.timerId)) {
-    throw new DomainError('INVALID_ARGUMENT', 'timerId: must be 1 to 200 letters, digits, "_", ":" or "-"', { field: 'timerId' });
+    throw new DomainError('INVALID_ARGUMENT', 'timerId: must be 1 to 200 letters, digits, "_" or "-"', { field: 'timerId' });
   }
   const due = typeof command.dueAt === 'string' ? Date.parse(command.dueAt) : NaN;
   if (Number.isNaN(due)) throw new DomainError('INVALID_ARGUMENT', 'dueAt: must be an ISO-8601 instant', { field: 'dueAt' });

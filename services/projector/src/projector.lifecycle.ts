@@ -29,7 +29,7 @@ export class ProjectorLifecycle implements OnApplicationBootstrap, BeforeApplica
 
   async beforeApplicationShutdown(): Promise<void> {
     await this.projector.stop();
-    this.logger.log(`stopped at ${this.readModel.checkpoint() ?? 'the first event'}`);
+    this.logger.log(`stopped at ${this.readModel.checkpoint() ?? 'the start: nothing projected yet'}`);
   }
 
   onApplicationShutdown(): void {

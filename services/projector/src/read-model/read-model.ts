@@ -168,7 +168,7 @@ export class ReadModel {
   }
 
   static open(path: string): ReadModel {
-    if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+    mkdirSync(dirname(path), { recursive: true });
     const db = new Database(path);
     try {
       db.pragma('journal_mode = WAL');

@@ -23,6 +23,7 @@ export const MAX_LOCKS_PER_JOB = Number(process.env.MAX_LOCKS_PER_JOB ?? 16);
 export class LockRequestDto {
   @IsString()
   @IsNotEmpty()
+  @Matches(/\S/, { message: 'resource must not be blank' })
   @MaxLength(200)
   resource!: string;
 

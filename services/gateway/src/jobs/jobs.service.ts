@@ -88,7 +88,7 @@ export const linksOf = (tenant: string, jobId: string): JobLinks => {
   return { self, history: `${self}/history`, cancel: `${self}/~cancel` };
 };
 
-function requireTenant(tenant: unknown): string {
+export function requireTenant(tenant: unknown): string {
   if (!isIdentifier(tenant)) throw ApiError.badRequest('tenant', `tenant must be ${IDENTIFIER_RULE}`);
   return tenant;
 }

@@ -4,3 +4,4 @@ export * from './jobs/submit-job.dto';
 export * from './jobs/job-id';
 export * from './queries';
 export * from './job-definitions/job-definition.dto';
+export * from './jobs/sync-job';

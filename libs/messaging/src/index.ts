@@ -8,3 +8,4 @@ export * from './rpc';
 export * from './work-queue';
 export * from './checkpoints';
 export * from './lease';
+export * from './live';

@@ -22,6 +22,8 @@ export const subjects = {
   locks: (command: string) => `locks.${command}`,
   /** Core-NATS fan-out of every appended transition, for live views (dashboard, SSE, sync waiters). */
   transitions: (tenant: string, aggregate: string) => `live.${tenant}.${aggregate}`,
+  /** Direct sync-job requests from the gateway to executors with a free slot (queue group per type). */
+  execSync: (type: string) => `exec.sync.${type}`,
 } as const;
 
 export const WORK_STREAM = 'JOBSTREAM_WORK';

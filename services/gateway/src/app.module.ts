@@ -4,10 +4,11 @@ import { healthController, loggerModule, NatsModule } from '@jobstream/messaging
 import { HealthController } from './health/health.controller';
 import { JobDefinitionsModule } from './job-definitions/job-definitions.module';
 import { JobsModule } from './jobs/jobs.module';
+import { SyncModule } from './sync/sync.module';
 import { LocksModule } from './locks/locks.module';
 
 @Module({
-  imports: [loggerModule('gateway'), NatsModule.forRoot('gateway'), EventStoreModule, JobsModule, JobDefinitionsModule, LocksModule],
+  imports: [loggerModule('gateway'), NatsModule.forRoot('gateway'), EventStoreModule, JobsModule, JobDefinitionsModule, LocksModule, SyncModule],
   controllers: [HealthController, healthController('gateway')],
 })
 export class GatewayModule {}

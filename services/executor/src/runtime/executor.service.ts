@@ -6,8 +6,9 @@ import { BUILT_IN_HANDLERS } from '../handlers';
 import { natsChildSubmitter } from './child-submitter';
 import { ExecutorConfig, loadExecutorConfig } from './executor-config';
 import { buildHandlerRegistry } from './handler-registry';
+import { SyncResponder } from '../sync/sync-responder';
 import { JobRunner } from './job-runner';
-import { WorkConsumer } from './work-consumer';
+import { Slots, WorkConsumer } from './work-consumer';
 
 /** Wires the runner, the work consumer and the cancel notices into the Nest life cycle. */
 @Injectable()
@@ -16,6 +17,7 @@ export class ExecutorService implements OnApplicationBootstrap, BeforeApplicatio
   readonly config: ExecutorConfig = loadExecutorConfig();
   private runner!: JobRunner;
   private consumer!: WorkConsumer;
+  private sync?: SyncResponder;
   private cancels?: Subscription;
 
   constructor(
@@ -36,8 +38,11 @@ export class ExecutorService implements OnApplicationBootstrap, BeforeApplicatio
         this.runner.cancel(tenant, jobId);
       },
     });
-    this.consumer = new WorkConsumer(this.nc, this.runner, this.config.capacity, log);
+    const slots = new Slots(this.config.capacity);
+    this.consumer = new WorkConsumer(this.nc, this.runner, this.config.capacity, log, slots);
     await this.consumer.start([...handlers.keys()]);
+    this.sync = new SyncResponder(this.nc, this.runner, slots, log);
+    this.sync.start([...handlers.keys()]);
     this.logger.log(
       `executor ${this.config.executorId} serving ${[...handlers.keys()].join(', ')} with capacity ${this.config.capacity}`,
     );
@@ -45,8 +50,10 @@ export class ExecutorService implements OnApplicationBootstrap, BeforeApplicatio
 
   /** SIGTERM: stop taking work, let running jobs finish briefly, hand the rest back as TIMED_OUT. */
   async beforeApplicationShutdown(): Promise<void> {
+    this.sync?.stopTaking();
     this.cancels?.unsubscribe();
     await this.consumer?.stop(Number(process.env.SHUTDOWN_GRACE_MS ?? 10_000));
     await this.runner?.releaseAll();
+    await this.sync?.settled();
   }
 }

@@ -1,11 +1,15 @@
 import { randomUUID } from 'node:crypto';
 import { decideJob, DomainEvent, evolveJob, initialJobState, isDomainError, JobCommand, JobState, streamIdOf } from '@jobstream/domain';
 import { Aggregate, EventStore, handleCommand, Loaded, load } from '@jobstream/event-store';
+import type { TransitionNotice } from '@jobstream/messaging';
 
 export const jobAggregate: Aggregate<JobState> = {
   initial: initialJobState,
   evolve: (state, event) => evolveJob(state, event as Parameters<typeof evolveJob>[1]),
 };
+
+/** Told after every append, e.g. to publish a live transition notice. */
+export type OnAppended = (tenant: string, notice: TransitionNotice) => void;
 
 export interface Actor {
   tenant: string;
@@ -26,16 +30,18 @@ export class JobStream {
   private constructor(
     private readonly store: EventStore,
     private readonly who: Actor,
-    jobId: string,
+    private readonly jobId: string,
     loaded: Loaded<JobState>,
+    private readonly onAppended?: OnAppended,
   ) {
     this.streamId = streamIdOf(who.tenant, 'job', jobId);
     this.correlationId = who.correlationId;
     this.current = loaded;
   }
 
-  static async open(store: EventStore, who: Actor, jobId: string): Promise<JobStream> {
-    return new JobStream(store, who, jobId, await load(store, streamIdOf(who.tenant, 'job', jobId), jobAggregate));
+  /** `known` (the caller just wrote the stream, e.g. a sync submit) spares the read; a stale one costs a conflict retry. */
+  static async open(store: EventStore, who: Actor, jobId: string, onAppended?: OnAppended, known?: Loaded<JobState>): Promise<JobStream> {
+    return new JobStream(store, who, jobId, known ?? (await load(store, streamIdOf(who.tenant, 'job', jobId), jobAggregate)), onAppended);
   }
 
   get state(): JobState {
@@ -56,6 +62,8 @@ export class JobStream {
       handled = await handleCommand(this.store, this.streamId, jobAggregate, decide);
     }
     this.current = { state: handled.state, revision: handled.revision };
+    const last = handled.events[handled.events.length - 1];
+    if (last) this.onAppended?.(this.who.tenant, { jobId: this.jobId, type: last.type, revision: handled.revision, status: handled.state.status });
     return handled.events;
   }
 }

@@ -1,14 +1,15 @@
-import { isDomainError, JobCommand } from '@jobstream/domain';
-import { WorkItem } from '@jobstream/messaging';
+import { isDomainError, JobCommand, JobState } from '@jobstream/domain';
+import { publishTransition, WorkItem } from '@jobstream/messaging';
 import { NatsConnection } from 'nats';
 import { isStructuredFailure, JobContext, JobOutcome } from '../sdk/job-handler';
 import { ExecutorConfig } from './executor-config';
 import { JobStream } from './job-events';
 import { RegisteredHandler } from './handler-registry';
 import { ChildSubmitter, RunningJob } from './running-job';
-import { EventStore } from '@jobstream/event-store';
+import { EventStore, Loaded } from '@jobstream/event-store';
 
-export type RunResult = { kind: 'done' } | { kind: 'later'; delayMs: number };
+/** `state` is the job as this runner last saw it: final when it ran the job, as found when it did not. */
+export type RunResult = { kind: 'done'; state: JobState } | { kind: 'later'; delayMs: number };
 
 type Outcome =
   | { kind: 'returned'; value: JobOutcome }
@@ -44,24 +45,28 @@ export class JobRunner {
     return this.running.size;
   }
 
-  async run(item: WorkItem): Promise<RunResult> {
+  private readonly onAppended = (tenant: string, notice: Parameters<typeof publishTransition>[2]) =>
+    publishTransition(this.nc, tenant, notice);
+
+  async run(item: WorkItem, known?: Loaded<JobState>): Promise<RunResult> {
     const who = {
       tenant: item.tenant,
       actor: `executor:${this.config.executorId}`,
       correlationId: item.correlationId,
       causationId: item.causationId,
     };
-    const stream = await JobStream.open(this.store, who, item.jobId);
+    const stream = await JobStream.open(this.store, who, item.jobId, this.onAppended, known);
+    const done = (): RunResult => ({ kind: 'done', state: stream.state });
     const { status, notBefore, type, previousExecutorId, exists, deleted } = stream.state;
-    if (!exists || deleted || (status !== 'QUEUED' && status !== 'TIMED_OUT')) return { kind: 'done' };
+    if (!exists || deleted || (status !== 'QUEUED' && status !== 'TIMED_OUT')) return done();
     const waitMs = notBefore ? Date.parse(notBefore) - Date.now() : 0;
     if (waitMs > 0) return { kind: 'later', delayMs: waitMs };
     const registered = this.handlers.get(type as string);
-    if (!registered) return { kind: 'done' };
+    if (!registered) return done();
 
     const resuming = status === 'TIMED_OUT' && previousExecutorId === this.config.executorId;
     const begin: JobCommand = { type: resuming ? 'resume' : 'start', executorId: this.config.executorId };
-    if (!(await this.tryApply(stream, begin))) return { kind: 'done' };
+    if (!(await this.tryApply(stream, begin))) return done();
 
     const job = new RunningJob(stream, this.config.executorId, this.nc, this.children, {
       info: (msg, extra) => this.logger.log(msg, { jobId: item.jobId, correlationId: item.correlationId, ...extra }),
@@ -75,7 +80,7 @@ export class JobRunner {
     } finally {
       this.running.delete(key(item.tenant, item.jobId));
     }
-    return { kind: 'done' };
+    return done();
   }
 
   /** A cancel notice for a job this executor runs: abort its handler. */

@@ -3,7 +3,7 @@ import { ConsumerMessages, JsMsg, NatsConnection } from 'nats';
 import { JobRunner, RunnerLogger } from './job-runner';
 
 /** Counts free run slots so one executor never runs more than its capacity at once. */
-class Slots {
+export class Slots {
   private waiters: (() => void)[] = [];
   constructor(private free: number) {}
   async acquire(): Promise<void> {
@@ -12,6 +12,12 @@ class Slots {
       return;
     }
     await new Promise<void>((resolve) => this.waiters.push(resolve));
+  }
+  /** A slot now or none: sync requests must not queue behind the work queue. */
+  tryAcquire(): boolean {
+    if (this.free <= 0) return false;
+    this.free--;
+    return true;
   }
   release(): void {
     const next = this.waiters.shift();
@@ -36,8 +42,9 @@ export class WorkConsumer {
     private readonly runner: JobRunner,
     private readonly capacity: number,
     private readonly logger: RunnerLogger,
+    slots?: Slots,
   ) {
-    this.slots = new Slots(capacity);
+    this.slots = slots ?? new Slots(capacity);
   }
 
   async start(types: string[]): Promise<void> {

@@ -6,5 +6,6 @@ import { NatsSubmitListener } from './nats-submit.listener';
 @Module({
   controllers: [JobsController],
   providers: [JobsService, NatsSubmitListener],
+  exports: [JobsService],
 })
 export class JobsModule {}

@@ -26,12 +26,13 @@ import {
   type EventContext,
   type JobCommand,
   type JobEvent,
+  type JobMode,
   type JobState,
   type JobStatus,
   type SubmitJob,
 } from '@jobstream/domain';
 import { ConcurrencyError, EVENT_STORE, handleCommand, load, type Aggregate, type EventStore } from '@jobstream/event-store';
-import { NATS_CONNECTION, rpc, RpcError, subjects } from '@jobstream/messaging';
+import { NATS_CONNECTION, publishTransition, rpc, RpcError, subjects } from '@jobstream/messaging';
 import { ErrorCode, JSONCodec, NatsError, type NatsConnection } from 'nats';
 import { ApiError } from '../errors/api-error';
 import type { Caller } from './caller';
@@ -135,12 +136,21 @@ export class JobsService {
     @Inject(NATS_CONNECTION) private readonly nc: NatsConnection,
   ) {}
 
-  async submit(tenantParam: unknown, body: unknown, caller: Caller): Promise<SubmitAnswer> {
+  /** `appended` receives the events when this call created the job (not for a duplicate), e.g. to run it synchronously. */
+  async submit(
+    tenantParam: unknown,
+    body: unknown,
+    caller: Caller,
+    mode: JobMode = 'async',
+    appended?: (events: JobEvent[]) => void,
+  ): Promise<SubmitAnswer> {
     const tenant = requireTenant(tenantParam);
     validated(SubmitJobDto, body);
     // The raw body, not the transformed instance, becomes the event: payloads stay exactly as sent.
-    const prepared = this.prepareSubmit(tenant, body as SubmitJobDto, this.context(tenant, caller), '');
-    return this.create(tenant, prepared);
+    const prepared = this.prepareSubmit(tenant, body as SubmitJobDto, this.context(tenant, caller), '', mode);
+    const answer = await this.create(tenant, prepared);
+    if (!answer.duplicate) appended?.(prepared.events);
+    return answer;
   }
 
   /** Every job is validated and decided before the first append: one bad job rejects the batch untouched. */
@@ -226,13 +236,14 @@ export class JobsService {
     return { tenant, now: new Date(), newId: randomUUID, ...caller };
   }
 
-  private prepareSubmit(tenant: string, job: SubmitJobDto, ctx: EventContext, fieldPrefix: string): PreparedSubmit {
+  private prepareSubmit(tenant: string, job: SubmitJobDto, ctx: EventContext, fieldPrefix: string, mode: JobMode = 'async'): PreparedSubmit {
     const jobId = jobIdFor(tenant, job.idempotencyKey);
     const command: SubmitJob = {
       type: 'submit',
       jobId,
       jobType: job.type,
       payload: job.payload,
+      mode,
       ...(job.priority !== undefined && { priority: job.priority }),
       ...(job.idempotencyKey !== undefined && { idempotencyKey: job.idempotencyKey }),
       ...(job.timeouts !== undefined && { timeouts: job.timeouts }),
@@ -261,6 +272,7 @@ export class JobsService {
     try {
       await this.store.append(p.streamId, p.events, 'no_stream');
       const state = p.events.reduce(evolveJob, initialJobState);
+      this.notify(tenant, p.jobId, p.events, state, p.events.length - 1);
       return { jobId: p.jobId, status: state.status as JobStatus, duplicate: false, links: linksOf(tenant, p.jobId) };
     } catch (error) {
       if (!(error instanceof ConcurrencyError)) throw error;
@@ -279,7 +291,16 @@ export class JobsService {
   private command(tenant: string, jobId: string, caller: Caller, command: JobCommand) {
     // A fresh clock per attempt: a decision retried after a conflict is made, and stamped, now.
     const decide = (state: JobState): DomainEvent[] => decideJob(command, state, this.context(tenant, caller));
-    return handleCommand(this.store, streamIdOf(tenant, 'job', jobId), JOB, decide);
+    return handleCommand(this.store, streamIdOf(tenant, 'job', jobId), JOB, decide).then((handled) => {
+      this.notify(tenant, jobId, handled.events, handled.state, handled.revision);
+      return handled;
+    });
+  }
+
+  /** Live transition hint for waiters and SSE streams (see gateway/src/live). */
+  private notify(tenant: string, jobId: string, events: DomainEvent[], state: JobState, revision: number): void {
+    const last = events[events.length - 1];
+    if (last) publishTransition(this.nc, tenant, { jobId, type: last.type, revision, status: state.status });
   }
 }
 

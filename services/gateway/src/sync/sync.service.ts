@@ -1,0 +1,166 @@
+import { Inject, Injectable, Logger, OnModuleDestroy } from '@nestjs/common';
+import { validateDto, SubmitJobDto, type SyncFallbackReason, type SyncJobResult, type SyncRunReply, type SyncRunRequest } from '@jobstream/contracts';
+import { isTerminal, type JobEvent, type JobState } from '@jobstream/domain';
+import { NATS_CONNECTION, subjects } from '@jobstream/messaging';
+import { ErrorCode, JSONCodec, NatsError, type NatsConnection } from 'nats';
+import { ApiError } from '../errors/api-error';
+import type { Caller } from '../jobs/caller';
+import { JobsService, linksOf, type JobLinks } from '../jobs/jobs.service';
+import { JobWaiter } from '../live/job-waiter';
+
+const requestCodec = JSONCodec<SyncRunRequest>();
+const replyCodec = JSONCodec<SyncRunReply>();
+
+export const DEFAULT_SYNC_TIMEOUT_MS = 5_000;
+
+function maxTimeoutMs(env: NodeJS.ProcessEnv = process.env): number {
+  const raw = env.SYNC_MAX_TIMEOUT_MS?.trim();
+  if (!raw) return 60_000;
+  const value = Number(raw);
+  if (!Number.isSafeInteger(value) || value <= 0) throw new Error(`SYNC_MAX_TIMEOUT_MS="${raw}" must be a positive integer`);
+  return value;
+}
+
+export interface SyncLinks extends JobLinks {
+  done: string;
+  events: string;
+}
+
+export const syncLinksOf = (tenant: string, jobId: string): SyncLinks => {
+  const links = linksOf(tenant, jobId);
+  return { ...links, done: `${links.self}/done`, events: `${links.self}/events` };
+};
+
+/** 200: the job settled in time. 202: it goes on in the background, tracked like any async job. */
+export type SyncAnswer =
+  | { statusCode: 200; body: SyncJobResult }
+  | { statusCode: 202; body: { jobId: string; mode: 'async-fallback'; reason: SyncFallbackReason; status: string; links: SyncLinks } };
+
+const resultOf = (s: JobState): SyncJobResult => ({
+  jobId: s.jobId as string,
+  status: s.status as string,
+  jobVariables: s.jobVariables,
+  workflowVariables: s.workflowVariables,
+  output: s.output ?? null,
+  lastError: s.lastError,
+});
+
+/** A plain job body plus `timeoutMs`: the rest is the submit body, validated by the same DTO. */
+export function splitTimeout(body: unknown, field = 'timeoutMs'): { job: unknown; timeoutMs: number } {
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) return { job: body, timeoutMs: DEFAULT_SYNC_TIMEOUT_MS };
+  const { timeoutMs, ...job } = body as Record<string, unknown>;
+  return { job, timeoutMs: parseTimeoutMs(timeoutMs, field) };
+}
+
+export function parseTimeoutMs(value: unknown, field = 'timeoutMs'): number {
+  if (value === undefined) return DEFAULT_SYNC_TIMEOUT_MS;
+  const max = maxTimeoutMs();
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < 1 || value > max) {
+    throw ApiError.badRequest(field, `${field} must be an integer from 1 to ${max}`);
+  }
+  return value;
+}
+
+/**
+ * Synchronous jobs: submit (mode `sync`), then ask an executor with a free slot to run the job now
+ * (`exec.sync.<type>`), answering with the result once every transition is appended. Whenever the
+ * sync path cannot serve — no executor online, all busy, the deadline passed, the gateway draining —
+ * the answer is a 202 fallback at once: the job was submitted like any other, so the scheduler's work
+ * item runs it in the background. Nothing ever waits past the caller's timeout.
+ */
+@Injectable()
+export class SyncService implements OnModuleDestroy {
+  private readonly logger = new Logger('sync');
+  private draining = false;
+  private drained!: () => void;
+  /** Resolves when the gateway starts shutting down: every waiter falls back at once. */
+  private readonly draining$ = new Promise<void>((resolve) => (this.drained = resolve));
+
+  constructor(
+    private readonly jobs: JobsService,
+    private readonly waiter: JobWaiter,
+    @Inject(NATS_CONNECTION) private readonly nc: NatsConnection,
+  ) {}
+
+  /** The first shutdown hook: from here on, sync requests are submitted and answered 202 at once. */
+  onModuleDestroy(): void {
+    this.draining = true;
+    this.drained();
+  }
+
+  /** `jobs:run`: the submit body plus `timeoutMs`. */
+  run(tenant: unknown, body: unknown, caller: Caller): Promise<SyncAnswer> {
+    const { job, timeoutMs } = splitTimeout(body);
+    return this.runJob(tenant, job, caller, Date.now() + timeoutMs);
+  }
+
+  /** Runs one job body synchronously until `deadline` (epoch ms). */
+  async runJob(tenant: unknown, job: unknown, caller: Caller, deadline: number): Promise<SyncAnswer> {
+    let submitted: JobEvent[] | undefined;
+    const answer = await this.jobs.submit(tenant, job, caller, 'sync', (events) => (submitted = events));
+    const t = tenant as string;
+    const fallback = (reason: SyncFallbackReason, status: string = answer.status): SyncAnswer => ({
+      statusCode: 202,
+      body: { jobId: answer.jobId, mode: 'async-fallback', reason, status, links: syncLinksOf(t, answer.jobId) },
+    });
+    if (this.draining) return fallback('gateway-draining');
+    if (!submitted) return this.await(t, answer.jobId, deadline, true, fallback); // an idempotent repeat: the job exists
+
+    const request: SyncRunRequest = {
+      tenant: t,
+      jobId: answer.jobId,
+      correlationId: caller.correlationId,
+      causationId: submitted[0].eventId,
+      events: submitted,
+    };
+    const left = deadline - Date.now();
+    if (left <= 0) return fallback('timeout');
+    let reply: SyncRunReply;
+    try {
+      const asked = this.nc.request(subjects.execSync((job as SubmitJobDto).type), requestCodec.encode(request), { timeout: left });
+      const outcome = await Promise.race([asked, this.draining$]);
+      if (outcome === undefined) return fallback('gateway-draining');
+      reply = replyCodec.decode(outcome.data);
+    } catch (error) {
+      if (error instanceof NatsError && error.code === ErrorCode.NoResponders) return fallback('no-executor');
+      if (error instanceof NatsError && error.code === ErrorCode.Timeout) return this.atDeadline(t, answer.jobId, fallback);
+      throw error;
+    }
+    switch (reply.kind) {
+      case 'busy':
+        return fallback('executors-at-capacity');
+      case 'error':
+        this.logger.warn(`executor failed sync job ${answer.jobId}: ${reply.message}`);
+        return fallback('executor-error');
+      case 'done':
+        if (isTerminal(reply.result.status as JobState['status'])) return { statusCode: 200, body: reply.result };
+        // Another executor took it first (or it timed out and awaits a takeover): wait for it.
+        return this.await(t, answer.jobId, deadline, true, fallback);
+    }
+  }
+
+  private async await(
+    tenant: string,
+    jobId: string,
+    deadline: number,
+    readNow: boolean,
+    fallback: (reason: SyncFallbackReason, status?: string) => SyncAnswer,
+  ): Promise<SyncAnswer> {
+    const state = await this.waiter.wait(tenant, jobId, deadline, { readNow, abort: this.draining$ });
+    if (state) return { statusCode: 200, body: resultOf(state) };
+    return fallback(this.draining ? 'gateway-draining' : 'timeout');
+  }
+
+  /** The request timed out; the job may still have settled just now (its reply lost the race). */
+  private async atDeadline(tenant: string, jobId: string, fallback: (reason: SyncFallbackReason, status?: string) => SyncAnswer): Promise<SyncAnswer> {
+    const state = await this.waiter.read(tenant, jobId);
+    if (isTerminal(state.status) || state.deleted) return { statusCode: 200, body: resultOf(state) };
+    return fallback('timeout', state.status as string);
+  }
+}
+
+/** Re-validates a body to report field paths under a prefix (mixed actions). */
+export function validateJobBody(job: unknown, prefix: string): void {
+  const result = validateDto(SubmitJobDto, job);
+  if (!result.ok) throw ApiError.invalid(result.errors.map((e) => ({ field: `${prefix}${e.field}`, message: e.message })));
+}

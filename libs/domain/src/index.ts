@@ -5,3 +5,4 @@ export * from './job';
 export * from './job-definition';
 export * from './orchestration';
 export * from './timer';
+export * from './upcasting';

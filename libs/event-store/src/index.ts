@@ -8,3 +8,4 @@ export * from './kurrent/kurrent-event-store';
 export * from './kurrent/mapping';
 export * from './command-handler';
 export * from './event-store.module';
+export * from './hash-chain';

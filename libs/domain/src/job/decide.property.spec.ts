@@ -5,6 +5,7 @@ import { JOB_EVENT_TYPES, type JobEvent } from './events';
 import { evolveJob, foldJob } from './evolve';
 import { initialJobState, isTerminal, type JobState } from './state';
 import { testContext } from './job.test-helper';
+import { currentSchemaVersion } from '../upcasting/versions';
 
 // Weighted so that histories go deep: the owner e1 acts most, cancellation and deletion rarely end them early.
 const executor = fc.oneof({ arbitrary: fc.constant('e1'), weight: 4 }, fc.constant('e2'), fc.constant(WATCHER));
@@ -124,7 +125,7 @@ describe('job decider properties over random legal histories', () => {
         expect(event).toEqual(
           expect.objectContaining({
             eventId: expect.any(String),
-            schemaVersion: 1,
+            schemaVersion: currentSchemaVersion(event.type),
             streamId: 'acme.job.j1',
             tenant: 'acme',
             occurredAt: expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/),

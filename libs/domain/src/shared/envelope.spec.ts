@@ -15,7 +15,7 @@ describe('event envelope', () => {
     expect(event).toEqual({
       eventId: 'e-1',
       type: 'job.submitted',
-      schemaVersion: 1,
+      schemaVersion: 2,
       streamId: 'acme.job.j1',
       tenant: 'acme',
       occurredAt: '2026-01-02T03:04:05.678Z',

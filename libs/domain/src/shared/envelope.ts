@@ -1,3 +1,5 @@
+import { currentSchemaVersion } from '../upcasting/versions';
+
 /**
  * Every fact the system records travels in this envelope, whatever aggregate it belongs to.
  * `data` is the only part that differs per event type.
@@ -21,6 +23,9 @@ export interface DomainEvent<TType extends string = string, TData = unknown> ext
   /** ISO-8601 UTC, taken from the command's clock, never from inside the domain. */
   occurredAt: string;
   data: TData;
+  /** Tamper evidence, set by the event store on append (docs/audit.md): the predecessor's hash on the stream. */
+  previousHash?: string;
+  hash?: string;
 }
 
 /** What the domain needs from the outside world to turn a decision into events. */
@@ -49,7 +54,7 @@ export function makeEvent<TType extends string, TData>(
   streamId: string,
   type: TType,
   data: TData,
-  schemaVersion = 1,
+  schemaVersion = currentSchemaVersion(type),
 ): DomainEvent<TType, TData> {
   return {
     eventId: ctx.newId(),

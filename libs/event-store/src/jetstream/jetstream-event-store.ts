@@ -19,7 +19,7 @@
  * Positions are the commit's stream sequence in decimal; every event of a commit shares it, and a subscription
  * checkpoints per commit.
  */
-import type { DomainEvent } from '@jobstream/domain';
+import { upcast, type DomainEvent } from '@jobstream/domain';
 import {
   AckPolicy,
   ApiError,
@@ -52,6 +52,7 @@ import type {
 } from '../port';
 import { DEFAULT_MAX_EVENT_BYTES, findRetriedAppend, prepareAppend, validateExpected, validateStreamPrefix, validateTokens } from '../validation';
 import { StreamQueue } from '../stream-queue';
+import { chainTipOf, eventHash, GENESIS_HASH } from '../hash-chain';
 import { RevisionCache, StreamTip } from './revision-cache';
 
 export const FIRST_REVISION_HEADER = 'Es-First-Revision';
@@ -62,6 +63,8 @@ const EXPECTED_LAST_SUBJECT_SEQUENCE_HEADER = 'Nats-Expected-Last-Subject-Sequen
 const PUBLISH_TIMEOUT_MS = 5_000;
 /** Room left in a message for the headers next to the body. */
 const HEADER_ALLOWANCE = 1024;
+/** What the chain fields add to each serialized event: `,"previousHash":"<64 hex>","hash":"<64 hex>"`. */
+const CHAIN_FIELDS_BYTES = 159;
 /** Up to this many commits a read walks with direct gets; longer streams switch to one ephemeral consumer. */
 const DIRECT_READ_COMMITS = 8;
 /** How often an 'any' / 'stream_exists' append retries after losing a race to another writer. */
@@ -74,6 +77,8 @@ export interface JetStreamEventStoreOptions {
   duplicateWindowMs?: number;
   /** How many streams' last revision/sequence to remember. */
   cacheSize?: number;
+  /** Replicas of the stream on a JetStream cluster; default 1. */
+  replicas?: number;
   /** Close the connection in close(): true when the store opened it. */
   ownsConnection?: boolean;
 }
@@ -181,6 +186,7 @@ export class JetStreamEventStore implements EventStore {
       duplicate_window: nanos(options.duplicateWindowMs ?? 120_000),
       allow_direct: true,
       max_msg_size: maxPayload,
+      num_replicas: options.replicas ?? 1,
     };
     await ensureStream(jsm, config);
     return new JetStreamEventStore(
@@ -196,14 +202,14 @@ export class JetStreamEventStore implements EventStore {
   }
 
   append(streamId: string, events: DomainEvent[], expectedRevision: ExpectedRevision): Promise<AppendResult> {
-    let body: Uint8Array;
+    let serialized: string[];
     try {
-      body = this.encodeCommit(streamId, events);
+      serialized = this.validateCommit(streamId, events);
       validateExpected(expectedRevision);
     } catch (error) {
       return Promise.reject(error);
     }
-    return this.queue.run(streamId, () => this.commit(streamId, events, body, expectedRevision, this.cache.get(streamId), false, 0));
+    return this.queue.run(streamId, () => this.commit(streamId, events, serialized, expectedRevision, this.cache.get(streamId), false, 0));
   }
 
   async read(streamId: string, options: ReadOptions = {}): Promise<RecordedEvent[]> {
@@ -263,7 +269,7 @@ export class JetStreamEventStore implements EventStore {
             if (streamId.startsWith(streamPrefix)) {
               const firstRevision = headerNumber(m.headers, FIRST_REVISION_HEADER, m.seq);
               const position = String(m.seq);
-              const events = JSON.parse(decoder.decode(m.data)) as DomainEvent[];
+              const events = decodeEvents(m.data);
               const batch = { position, events: events.map((event, i) => ({ event, revision: firstRevision + i, position })) };
               if (!(await deliver(batch))) break;
             }
@@ -302,15 +308,33 @@ export class JetStreamEventStore implements EventStore {
     return `${this.subjectPrefix}.${streamId}`;
   }
 
-  private encodeCommit(streamId: string, events: DomainEvent[]): Uint8Array {
+  /** Checks the append and sizes its commit with the chain fields it will get; returns each event's JSON. */
+  private validateCommit(streamId: string, events: DomainEvent[]): string[] {
     const serialized = prepareAppend(streamId, events, this.maxEventBytes);
-    const body = encoder.encode(serialized.length === 1 ? `[${serialized[0]}]` : `[${serialized.join(',')}]`);
-    if (body.length > this.maxCommitBytes) {
+    let bytes = 1;
+    for (const json of serialized) bytes += json.length + CHAIN_FIELDS_BYTES + 1;
+    if (bytes * 3 > this.maxCommitBytes) bytes = Buffer.byteLength(`[${serialized.join(',')}]`) + serialized.length * CHAIN_FIELDS_BYTES;
+    if (bytes > this.maxCommitBytes) {
       let largest = 0;
       for (let i = 1; i < serialized.length; i++) if (serialized[i].length > serialized[largest].length) largest = i;
-      throw new EventTooLargeError(streamId, events[largest].eventId, body.length, this.maxCommitBytes);
+      throw new EventTooLargeError(streamId, events[largest].eventId, bytes, this.maxCommitBytes);
     }
-    return body;
+    return serialized;
+  }
+
+  /**
+   * The commit body: each event's JSON with its chain fields spliced in before the closing brace, continuing
+   * from the stream's tip. Built per attempt, because a retry after losing a race continues from another tip.
+   */
+  private chainedBody(events: DomainEvent[], serialized: string[], tip: StreamTip | undefined): { body: Uint8Array; lastHash: string } {
+    let previous = tip?.hash ?? GENESIS_HASH;
+    const parts: string[] = new Array(events.length);
+    for (let i = 0; i < events.length; i++) {
+      const hash = eventHash(events[i], previous);
+      parts[i] = `${serialized[i].slice(0, -1)},"previousHash":"${previous}","hash":"${hash}"}`;
+      previous = hash;
+    }
+    return { body: encoder.encode(`[${parts.join(',')}]`), lastHash: previous };
   }
 
   /**
@@ -320,7 +344,7 @@ export class JetStreamEventStore implements EventStore {
   private commit(
     streamId: string,
     events: DomainEvent[],
-    body: Uint8Array,
+    serialized: string[],
     expected: ExpectedRevision,
     tip: StreamTip | undefined,
     verified: boolean,
@@ -331,25 +355,26 @@ export class JetStreamEventStore implements EventStore {
         if (tip !== undefined) return this.conflict(streamId, events, expected, undefined, false);
       } else if (tip === undefined || (typeof expected === 'number' && tip.lastRevision !== expected)) {
         // The cache may lag behind other writers; only the server's answer decides a conflict.
-        return this.lookupThenCommit(streamId, events, body, expected, attempt);
+        return this.lookupThenCommit(streamId, events, serialized, expected, attempt);
       }
     }
     const firstRevision = tip === undefined ? 0 : tip.lastRevision + 1;
+    const { body, lastHash } = this.chainedBody(events, serialized, tip);
     return this.publish(streamId, events, body, firstRevision, tip === undefined ? 0 : tip.seq).then(
       (ack) => {
         if (ack.duplicate) return this.originalOf(streamId, events, ack.seq);
         const lastRevision = firstRevision + events.length - 1;
-        this.cache.remember(streamId, { lastRevision, seq: ack.seq });
+        this.cache.remember(streamId, { lastRevision, seq: ack.seq, hash: lastHash });
         return { nextExpectedRevision: lastRevision, position: String(ack.seq) };
       },
-      (error: unknown) => this.afterRejectedPublish(streamId, events, body, expected, error, attempt),
+      (error: unknown) => this.afterRejectedPublish(streamId, events, serialized, expected, error, attempt),
     );
   }
 
   private async lookupThenCommit(
     streamId: string,
     events: DomainEvent[],
-    body: Uint8Array,
+    serialized: string[],
     expected: ExpectedRevision,
     attempt: number,
   ): Promise<AppendResult> {
@@ -358,14 +383,14 @@ export class JetStreamEventStore implements EventStore {
       return this.conflict(streamId, events, expected, tip, true);
     }
     if (tip === undefined && expected === 'stream_exists') throw new ConcurrencyError(streamId, expected, -1);
-    return this.commit(streamId, events, body, expected, tip, true, attempt);
+    return this.commit(streamId, events, serialized, expected, tip, true, attempt);
   }
 
   /** Error 10071: another writer got in first, or our cached sequence was stale. */
   private async afterRejectedPublish(
     streamId: string,
     events: DomainEvent[],
-    body: Uint8Array,
+    serialized: string[],
     expected: ExpectedRevision,
     error: unknown,
     attempt: number,
@@ -377,7 +402,7 @@ export class JetStreamEventStore implements EventStore {
     const retry =
       attempt < MAX_RACE_RETRIES &&
       (expected === 'any' || (expected === 'stream_exists' && tip !== undefined) || (typeof expected === 'number' && expected >= 0 && tip?.lastRevision === expected));
-    if (retry) return this.commit(streamId, events, body, expected, tip, true, attempt + 1);
+    if (retry) return this.commit(streamId, events, serialized, expected, tip, true, attempt + 1);
     return this.conflict(streamId, events, expected, tip, true);
   }
 
@@ -431,9 +456,11 @@ export class JetStreamEventStore implements EventStore {
       if (isNotFound(error)) return undefined;
       throw error;
     }
+    const stored = JSON.parse(decoder.decode(m.data)) as DomainEvent[];
     const tip = {
       lastRevision: headerNumber(m.header, FIRST_REVISION_HEADER, m.seq) + headerNumber(m.header, EVENT_COUNT_HEADER, m.seq) - 1,
       seq: m.seq,
+      hash: chainTipOf(stored[stored.length - 1]),
     };
     this.cache.remember(streamId, tip);
     return tip;
@@ -474,7 +501,7 @@ export class JetStreamEventStore implements EventStore {
         for await (const m of messages) {
           commits.push({
             firstRevision: headerNumber(m.headers, FIRST_REVISION_HEADER, m.seq),
-            events: JSON.parse(decoder.decode(m.data)) as DomainEvent[],
+            events: decodeEvents(m.data),
             seq: m.seq,
           });
           if (commits.length === DIRECT_READ_COMMITS + pending) break;
@@ -492,9 +519,16 @@ export class JetStreamEventStore implements EventStore {
 function decodeCommit(m: StoredMsg): DecodedCommit {
   return {
     firstRevision: headerNumber(m.header, FIRST_REVISION_HEADER, m.seq),
-    events: JSON.parse(decoder.decode(m.data)) as DomainEvent[],
+    events: decodeEvents(m.data),
     seq: m.seq,
   };
+}
+
+/** Every read path goes through here, so every fold sees events in today's schema (docs/audit.md). */
+function decodeEvents(data: Uint8Array): DomainEvent[] {
+  const events = JSON.parse(decoder.decode(data)) as DomainEvent[];
+  for (let i = 0; i < events.length; i++) events[i] = upcast(events[i]);
+  return events;
 }
 
 async function ensureStream(jsm: JetStreamManager, config: Partial<StreamConfig>): Promise<void> {

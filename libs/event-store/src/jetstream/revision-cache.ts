@@ -2,6 +2,8 @@
 export interface StreamTip {
   lastRevision: number;
   seq: number;
+  /** The last event's hash, where the next append's chain continues; absent when unknown. */
+  hash?: string;
 }
 
 /**

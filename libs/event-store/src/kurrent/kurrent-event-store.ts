@@ -7,7 +7,7 @@
  * to the handler as one CommittedBatch. Positions are `<commit>/<prepare>` of the last event of an append.
  * Requires a server that reports positions on append and read (EventStoreDB ≥ 22.6 or any KurrentDB).
  */
-import type { DomainEvent } from '@jobstream/domain';
+import { upcast, type DomainEvent } from '@jobstream/domain';
 import type { AllStreamSubscription, JSONType, KurrentDBClient, ReadPosition } from '@kurrent/kurrentdb-client';
 import { ConcurrencyError } from '../errors';
 import type {
@@ -21,8 +21,12 @@ import type {
   Subscription,
 } from '../port';
 import { StreamQueue } from '../stream-queue';
+import { chainEvents, chainTipOf } from '../hash-chain';
 import { DEFAULT_MAX_EVENT_BYTES, findRetriedAppend, prepareAppend, validateExpected, validateStreamId, validateStreamPrefix } from '../validation';
 import { closesCommit, commitMetadata, formatPosition, fromCurrentState, KurrentPosition, parsePosition, toKurrentEventId, toStreamState } from './mapping';
+
+/** How often an 'any' / 'stream_exists' append retries after losing a race to another writer. */
+const MAX_RACE_RETRIES = 20;
 
 type KurrentLibrary = typeof import('@kurrent/kurrentdb-client');
 
@@ -46,7 +50,7 @@ function delay(ms: number, signal: { cancel?: () => void }): Promise<void> {
 
 function toRecorded(event: { data: unknown; revision: bigint; position?: KurrentPosition }): RecordedEvent {
   return {
-    event: event.data as DomainEvent,
+    event: upcast(event.data as DomainEvent),
     revision: Number(event.revision),
     position: event.position ? formatPosition(event.position) : '',
   };
@@ -77,8 +81,18 @@ export class KurrentEventStore implements EventStore {
     return this.queue.run(streamId, () => this.write(streamId, events, expectedRevision));
   }
 
-  private async write(streamId: string, events: DomainEvent[], expectedRevision: ExpectedRevision): Promise<AppendResult> {
-    const data = events.map((event, i) =>
+  /**
+   * The hash chain needs the stream's last event, so it is read first; an 'any' or 'stream_exists' append is then
+   * pinned to that revision (retried if another writer gets in between), so no event lands between the one the
+   * chain continues from and the new ones.
+   */
+  private async write(streamId: string, events: DomainEvent[], expectedRevision: ExpectedRevision, attempt = 0): Promise<AppendResult> {
+    const fresh = expectedRevision === 'no_stream' || expectedRevision === -1;
+    const last = fresh ? undefined : await this.lastEvent(streamId);
+    if (expectedRevision === 'stream_exists' && last === undefined) throw new ConcurrencyError(streamId, expectedRevision, -1);
+    const pinned = typeof expectedRevision === 'number' || fresh ? expectedRevision : (last?.revision ?? -1);
+    const chained = chainEvents(events, chainTipOf(last?.event));
+    const data = chained.map((event, i) =>
       this.lib.jsonEvent({
         id: toKurrentEventId(event.eventId),
         type: event.type,
@@ -87,11 +101,12 @@ export class KurrentEventStore implements EventStore {
       }),
     );
     try {
-      const result = await this.client.appendToStream(streamId, data, { streamState: toStreamState(expectedRevision) });
+      const result = await this.client.appendToStream(streamId, data, { streamState: toStreamState(pinned) });
       if (!result.position) throw new Error('the server returned no position: EventStoreDB 22.6 or later is required');
       return { nextExpectedRevision: Number(result.nextExpectedRevision), position: formatPosition(result.position) };
     } catch (error) {
       if (errorType(error) !== this.lib.ErrorType.WRONG_EXPECTED_VERSION) throw error;
+      if (pinned !== expectedRevision && attempt < MAX_RACE_RETRIES) return this.write(streamId, events, expectedRevision, attempt + 1);
       const actual = fromCurrentState((error as { actualState?: unknown }).actualState);
       const expected = expectedRevision === 'no_stream' ? -1 : expectedRevision;
       if (typeof expected === 'number' && actual >= expected + events.length) {
@@ -174,6 +189,18 @@ export class KurrentEventStore implements EventStore {
     await Promise.all([...this.subscriptions].map((s) => s.stop()));
     await this.queue.drain();
     await this.client.dispose();
+  }
+
+  private async lastEvent(streamId: string): Promise<RecordedEvent | undefined> {
+    try {
+      for await (const resolved of this.client.readStream(streamId, { direction: this.lib.BACKWARDS, fromRevision: this.lib.END, maxCount: 1 })) {
+        if (resolved.event) return { event: resolved.event.data as DomainEvent, revision: Number(resolved.event.revision), position: '' };
+      }
+    } catch (error) {
+      if (errorType(error) === this.lib.ErrorType.STREAM_NOT_FOUND) return undefined;
+      throw error;
+    }
+    return undefined;
   }
 
   private async readFrom(streamId: string, fromRevision: number, maxCount?: number): Promise<RecordedEvent[]> {

@@ -1,0 +1,2 @@
+export * from './versions';
+export * from './registry';

@@ -4,7 +4,7 @@ const { readFileSync } = require('node:fs');
 const { join } = require('node:path');
 
 const swcrc = JSON.parse(readFileSync(join(__dirname, '.swcrc'), 'utf8'));
-const libs = ['contracts', 'domain', 'event-store', 'messaging', 'testing'];
+const libs = ['contracts', 'domain', 'event-store', 'messaging', 'testing', 'projections', 'audit'];
 
 module.exports = {
   testEnvironment: 'node',

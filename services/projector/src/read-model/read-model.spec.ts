@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { decideJob, evolveJob, initialJobState, JOB_STATUSES, type JobCommand, type JobEvent } from '@jobstream/domain';
 import type { CommittedBatch } from '@jobstream/event-store';
-import { ProjectionGapError } from '../projections';
+import { ProjectionGapError } from '@jobstream/projections';
 import { decodeCursor, encodeCursor, InvalidCursorError } from './cursor';
 import { listJobsQuery, ReadModel, type JobListFilter } from './read-model';
 

@@ -15,7 +15,7 @@ import {
   type DefinitionRow,
   type JobRow,
   type RowSource,
-} from '../projections';
+} from '@jobstream/projections';
 import { encodeCursor, type JobCursor } from './cursor';
 import { READ_MODEL_TABLES, SCHEMA, SCHEMA_VERSION } from './schema';
 

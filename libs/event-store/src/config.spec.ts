@@ -12,6 +12,7 @@ describe('loadEventStoreConfig', () => {
       streamName: 'JOBSTREAM_EVENTS',
       subjectPrefix: 'es',
       maxEventBytes: 1_048_576,
+      replicas: 1,
     });
   });
 
@@ -23,6 +24,7 @@ describe('loadEventStoreConfig', () => {
       EVENT_STREAM_NAME: 'EVENTS_2',
       EVENT_SUBJECT_PREFIX: 'events.v2',
       EVENT_MAX_BYTES: '2048',
+      JETSTREAM_REPLICAS: '3',
     });
     expect(config).toEqual({
       kind: 'eventstoredb',
@@ -31,6 +33,7 @@ describe('loadEventStoreConfig', () => {
       streamName: 'EVENTS_2',
       subjectPrefix: 'events.v2',
       maxEventBytes: 2048,
+      replicas: 3,
     });
   });
 

@@ -14,6 +14,8 @@ export interface EventStoreConfig {
   streamName: string;
   subjectPrefix: string;
   maxEventBytes: number;
+  /** JetStream replicas of the event stream (JETSTREAM_REPLICAS, 1..5); 3 on a 3-node cluster. */
+  replicas: number;
 }
 
 export class EventStoreConfigError extends Error {
@@ -64,7 +66,10 @@ export function loadEventStoreConfig(env: Record<string, string | undefined> = p
     throw new EventStoreConfigError('EVENT_MAX_BYTES', rawMax ?? '', 'a positive integer number of bytes');
   }
 
-  return { kind, natsUrl, eventStoreUrl, streamName, subjectPrefix, maxEventBytes };
+  const replicas = Number(value('JETSTREAM_REPLICAS') ?? 1);
+  if (!Number.isInteger(replicas) || replicas < 1 || replicas > 5) throw new EventStoreConfigError('JETSTREAM_REPLICAS', String(replicas), 'an integer from 1 to 5');
+
+  return { kind, natsUrl, eventStoreUrl, streamName, subjectPrefix, maxEventBytes, replicas };
 }
 
 export interface EventStoreDependencies {
@@ -86,6 +91,7 @@ export async function createEventStore(
       streamName: config.streamName,
       subjectPrefix: config.subjectPrefix,
       maxEventBytes: config.maxEventBytes,
+      replicas: config.replicas,
       ownsConnection: dependencies.nats === undefined,
     });
   } catch (error) {

@@ -9,3 +9,4 @@ export * from './work-queue';
 export * from './checkpoints';
 export * from './lease';
 export * from './live';
+export * from './fleet';

@@ -41,3 +41,6 @@ export const DEFINITION_SUBJECTS = {
   /** Start a run now (the Start button; the schedule timers share the code path). */
   start: 'definitions.start',
 } as const;
+
+/** Cross-tenant projector query: RUNNING and TIMED_OUT jobs (optionally of one executor), see ActiveJobsReply. */
+export const ACTIVE_JOBS_QUERY = 'projector.query.jobs.active';

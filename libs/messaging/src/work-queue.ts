@@ -51,7 +51,7 @@ export async function ensureWorkStream(jsm: JetStreamManager): Promise<void> {
 }
 
 /** How long a delivered item may go without an ack or a `working()` before JetStream redelivers it. */
-export const WORK_ACK_WAIT_MS = 30_000;
+export const WORK_ACK_WAIT_MS = Number(process.env.WORK_ACK_WAIT_MS || 30_000);
 
 /** One durable consumer per job type, shared by every executor that handles the type. */
 export async function ensureWorkConsumer(jsm: JetStreamManager, type: string): Promise<string> {

@@ -3,12 +3,13 @@ import { EVENT_STORE, EventStoreModule, type EventStore } from '@jobstream/event
 import { healthController, loggerModule, NatsModule } from '@jobstream/messaging';
 import { loadProjectorConfig, PROJECTOR, PROJECTOR_CONFIG, READ_MODEL, type ProjectorConfig } from './config';
 import { Projector } from './projector';
+import { OrphansModule } from './orphans/orphans.module';
 import { ProjectorLifecycle } from './projector.lifecycle';
 import { QueryController } from './query.controller';
 import { ReadModel } from './read-model/read-model';
 
 @Module({
-  imports: [loggerModule('projector'), NatsModule.forRoot('projector'), EventStoreModule],
+  imports: [loggerModule('projector'), NatsModule.forRoot('projector'), EventStoreModule, OrphansModule],
   controllers: [healthController('projector'), QueryController],
   providers: [
     { provide: PROJECTOR_CONFIG, useFactory: () => loadProjectorConfig() },

@@ -2,6 +2,7 @@ import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnApplicationBoo
 import { EVENT_STORE, EventStore } from '@jobstream/event-store';
 import { NATS_CONNECTION, subjects } from '@jobstream/messaging';
 import { NatsConnection, Subscription } from 'nats';
+import { Fleet } from '../fleet/fleet';
 import { BUILT_IN_HANDLERS } from '../handlers';
 import { natsChildSubmitter } from './child-submitter';
 import { ExecutorConfig, loadExecutorConfig } from './executor-config';
@@ -17,6 +18,7 @@ export class ExecutorService implements OnApplicationBootstrap, BeforeApplicatio
   readonly config: ExecutorConfig = loadExecutorConfig();
   private runner!: JobRunner;
   private consumer!: WorkConsumer;
+  private fleet?: Fleet;
   private sync?: SyncResponder;
   private cancels?: Subscription;
 
@@ -31,7 +33,19 @@ export class ExecutorService implements OnApplicationBootstrap, BeforeApplicatio
       log: (message: string, context?: object) => this.logger.log({ msg: message, ...context }),
       warn: (message: string, context?: object) => this.logger.warn({ msg: message, ...context }),
     };
-    this.runner = new JobRunner(this.store, this.nc, this.config, handlers, natsChildSubmitter(this.nc), log);
+    const children = natsChildSubmitter(this.nc);
+    const fleet = await Fleet.open({
+      nc: this.nc,
+      store: this.store,
+      executor: this.config,
+      handlers,
+      children,
+      inFlight: () => this.runner.inFlight,
+      logger: log,
+    });
+    this.runner = new JobRunner(this.store, this.nc, this.config, handlers, children, log, fleet);
+    await fleet.start();
+    this.fleet = fleet;
     this.cancels = this.nc.subscribe(subjects.cancel('*', '*'), {
       callback: (_error, msg) => {
         const [, , tenant, jobId] = msg.subject.split('.');
@@ -54,6 +68,7 @@ export class ExecutorService implements OnApplicationBootstrap, BeforeApplicatio
     this.cancels?.unsubscribe();
     await this.consumer?.stop(Number(process.env.SHUTDOWN_GRACE_MS ?? 10_000));
     await this.runner?.releaseAll();
+    await this.fleet?.stop();
     await this.sync?.settled();
   }
 }

@@ -48,6 +48,12 @@ export class JobStream {
     return this.current.state;
   }
 
+  /** Reads the stream again: after a refused command our copy may predate someone else's write. */
+  async reload(): Promise<JobState> {
+    this.current = await load(this.store, this.streamId, jobAggregate);
+    return this.current.state;
+  }
+
   /** Decides and appends; throws DomainError when the job's state does not allow the command. */
   async apply(command: JobCommand): Promise<DomainEvent[]> {
     const ctx = { ...this.who, now: new Date(), newId: randomUUID };

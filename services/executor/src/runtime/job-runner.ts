@@ -1,11 +1,11 @@
 import { isDomainError, JobCommand, JobState } from '@jobstream/domain';
 import { publishTransition, WorkItem } from '@jobstream/messaging';
 import { NatsConnection } from 'nats';
-import { isStructuredFailure, JobContext, JobOutcome } from '../sdk/job-handler';
+import { isStructuredFailure, JobContext, JobHandlerRegistration, JobOutcome } from '../sdk/job-handler';
 import { ExecutorConfig } from './executor-config';
 import { JobStream } from './job-events';
 import { RegisteredHandler } from './handler-registry';
-import { ChildSubmitter, RunningJob } from './running-job';
+import { ChildSubmitter, ResumePolicy, RunningJob } from './running-job';
 import { EventStore, Loaded } from '@jobstream/event-store';
 
 /** `state` is the job as this runner last saw it: final when it ran the job, as found when it did not. */
@@ -23,6 +23,17 @@ export interface RunnerLogger {
 
 const key = (tenant: string, jobId: string) => `${tenant}/${jobId}`;
 
+/** Told when a job starts and stops running here, and on each progress report (heartbeats, leases, registry). */
+export interface JobLiveness {
+  started(job: RunningJob, registration: JobHandlerRegistration): Promise<void>;
+  ended(job: RunningJob, registration: JobHandlerRegistration): void;
+  beat(job: RunningJob): void;
+}
+
+/** Seed Dalet Flex: a job that opted into resume but has no resume() fails; one that did not opt in is not resumed. */
+const resumePolicyOf = ({ handler, registration }: RegisteredHandler): ResumePolicy =>
+  !registration.resumable ? 'stop' : handler.resume ? 'resume' : 'fail';
+
 /**
  * Runs one job from a work item: load its events, record `started` (or `resumed`), run the handler,
  * record the outcome. Every decision goes through the domain, so a stale or duplicated work item
@@ -39,6 +50,7 @@ export class JobRunner {
     private readonly handlers: Map<string, RegisteredHandler>,
     private readonly children: ChildSubmitter,
     private readonly logger: RunnerLogger,
+    private readonly liveness?: JobLiveness,
   ) {}
 
   get inFlight(): number {
@@ -58,6 +70,10 @@ export class JobRunner {
     const stream = await JobStream.open(this.store, who, item.jobId, this.onAppended, known);
     const done = (): RunResult => ({ kind: 'done', state: stream.state });
     const { status, notBefore, type, previousExecutorId, exists, deleted } = stream.state;
+    // The job still runs here (this process was paused past its first deadline and the time-out was
+    // dispatched): resume it in place; if it cannot be, run the item again once the local run has stopped.
+    const local = this.running.get(key(item.tenant, item.jobId));
+    if (local) return (await local.reclaim()) ? done() : { kind: 'later', delayMs: 1_000 };
     if (!exists || deleted || (status !== 'QUEUED' && status !== 'TIMED_OUT')) return done();
     const waitMs = notBefore ? Date.parse(notBefore) - Date.now() : 0;
     if (waitMs > 0) return { kind: 'later', delayMs: waitMs };
@@ -68,17 +84,26 @@ export class JobRunner {
     const begin: JobCommand = { type: resuming ? 'resume' : 'start', executorId: this.config.executorId };
     if (!(await this.tryApply(stream, begin))) return done();
 
-    const job = new RunningJob(stream, this.config.executorId, this.nc, this.children, {
-      info: (msg, extra) => this.logger.log(msg, { jobId: item.jobId, correlationId: item.correlationId, ...extra }),
-      warn: (msg, extra) => this.logger.warn(msg, { jobId: item.jobId, correlationId: item.correlationId, ...extra }),
-    });
+    const job = new RunningJob(
+      stream,
+      this.config.executorId,
+      this.nc,
+      this.children,
+      {
+        info: (msg, extra) => this.logger.log(msg, { jobId: item.jobId, correlationId: item.correlationId, ...extra }),
+        warn: (msg, extra) => this.logger.warn(msg, { jobId: item.jobId, correlationId: item.correlationId, ...extra }),
+      },
+      { resumePolicy: resumePolicyOf(registered), onProgress: () => this.liveness?.beat(job) },
+    );
     this.running.set(key(item.tenant, item.jobId), job);
     try {
+      await this.liveness?.started(job, registered.registration);
       const outcome = await this.execute(job, registered, resuming);
       await job.settle().catch(() => undefined);
       await this.record(job, registered, outcome);
     } finally {
       this.running.delete(key(item.tenant, item.jobId));
+      this.liveness?.ended(job, registered.registration);
     }
     return done();
   }
@@ -135,29 +160,43 @@ export class JobRunner {
   private async record(job: RunningJob, registered: RegisteredHandler, outcome: Outcome): Promise<void> {
     const executorId = this.config.executorId;
     if (this.releasing) return; // handed back as TIMED_OUT by releaseAll
+    // Another executor owns the job now (or nobody may run it): its outcome is not ours to record.
+    if (job.lost) return;
     if (outcome.kind === 'cancelled') {
-      if (await this.tryApply(job.stream, { type: 'confirmCancel', executorId, abandoned: outcome.abandoned })) {
+      if (await this.tryTransition(job, { type: 'confirmCancel', executorId, abandoned: outcome.abandoned })) {
         await registered.handler.onCancelled?.(job).catch((e: Error) => job.log.warn('onCancelled failed', { error: e.message }));
       }
       return;
     }
     if (outcome.kind === 'threw') {
       const { name, message, stack } = outcome.error;
-      await this.tryApply(job.stream, { type: 'fail', executorId, message, error: { name, message, stack }, jitter: Math.random() });
+      await this.tryTransition(job, { type: 'fail', executorId, message, error: { name, message, stack }, jitter: Math.random() });
       return;
     }
     const value = outcome.value;
     if (isStructuredFailure(value)) {
-      await this.tryApply(job.stream, { type: 'fail', executorId, message: value.failed.message, jitter: Math.random() });
+      await this.tryTransition(job, { type: 'fail', executorId, message: value.failed.message, jitter: Math.random() });
       return;
     }
-    await this.tryApply(job.stream, {
+    await this.tryTransition(job, {
       type: 'complete',
       executorId,
       jobVariables: { ...job.jobVariables, ...(value?.jobVariables ?? {}) },
       workflowVariables: { ...job.workflowVariables, ...(value?.workflowVariables ?? {}) },
       output: value?.output,
     });
+  }
+
+  /** An outcome of the running handler, resuming first if the job timed out meanwhile (see RunningJob.transition). */
+  private async tryTransition(job: RunningJob, command: JobCommand): Promise<boolean> {
+    try {
+      await job.transition(command);
+      return true;
+    } catch (error) {
+      if (!isDomainError(error)) throw error;
+      this.logger.warn(`job ${job.stream.streamId}: ${command.type} refused: ${error.message}`);
+      return false;
+    }
   }
 
   /** Applies a command; a DomainError means another actor moved the job on, which is not our error. */

@@ -1,9 +1,24 @@
+import { isDomainError, JobCommand } from '@jobstream/domain';
 import { NatsConnection } from 'nats';
 import { ChildJob, JobContext } from '../sdk/job-handler';
 import { JobStream } from './job-events';
 
 export interface ChildSubmitter {
   submit(tenant: string, job: ChildJob, correlationId: string, causationId: string): Promise<string>;
+}
+
+/** What this executor does when it finds its job TIMED_OUT while the handler still runs. */
+export type ResumePolicy = 'resume' | 'fail' | 'stop';
+
+export interface RunningJobOptions {
+  resumePolicy: ResumePolicy;
+  /** A progress report was recorded (it doubles as a heartbeat). */
+  onProgress?: () => void;
+}
+
+/** The abort reason when the job was taken over, failed or cancelled by others while its handler ran. */
+export class LostJobError extends Error {
+  override readonly name = 'LostJobError';
 }
 
 
@@ -15,6 +30,9 @@ export class RunningJob implements JobContext {
   private readonly subscriptions: { unsubscribe(): void }[] = [];
   /** Transitions of one job are written one after another, in call order. */
   private writes: Promise<unknown> = Promise.resolve();
+  /** Set once this executor no longer owns the job: the handler is aborted and its outcome is not recorded. */
+  lost = false;
+  private reclaiming: Promise<boolean> | null = null;
 
   constructor(
     readonly stream: JobStream,
@@ -22,6 +40,7 @@ export class RunningJob implements JobContext {
     private readonly nc: NatsConnection,
     private readonly children: ChildSubmitter,
     readonly log: JobContext['log'],
+    private readonly options: RunningJobOptions = { resumePolicy: 'stop' },
   ) {
     const state = stream.state;
     this.jobVariables = { ...state.jobVariables };
@@ -64,7 +83,8 @@ export class RunningJob implements JobContext {
 
   progress(percent: number, message = ''): Promise<void> {
     return this.serial(async () => {
-      await this.stream.apply({ type: 'progress', executorId: this.executorId, percent, message });
+      await this.transition({ type: 'progress', executorId: this.executorId, percent, message });
+      this.options.onProgress?.();
     });
   }
 
@@ -73,9 +93,64 @@ export class RunningJob implements JobContext {
     if (Object.prototype.hasOwnProperty.call(steps, name)) return steps[name] as T;
     const result = await fn();
     await this.serial(() =>
-      this.stream.apply({ type: 'completeStep', executorId: this.executorId, name, result: result ?? null }),
+      this.transition({ type: 'completeStep', executorId: this.executorId, name, result: result ?? null }),
     );
     return result;
+  }
+
+  /**
+   * Appends a transition of the running handler. When the job is refused because it timed out while this
+   * executor still ran it, the job is resumed first (seed Dalet Flex: reporting before the second deadline
+   * resumes); when someone else moved it on, the handler is stopped and the refusal rethrown.
+   */
+  async transition(command: JobCommand): Promise<void> {
+    try {
+      await this.stream.apply(command);
+      return;
+    } catch (error) {
+      if (!isDomainError(error) || !(await this.reclaim())) throw error;
+    }
+    await this.stream.apply(command);
+  }
+
+  /**
+   * Makes sure this executor still owns the job, resuming it if it timed out meanwhile. Exactly one of the
+   * original executor and a taker-over finishes a job: the domain lets only the owner append, and the loser
+   * learns it here and stops its handler. Returns true when the job is (again) ours.
+   */
+  reclaim(): Promise<boolean> {
+    this.reclaiming ??= this.reclaimOnce().finally(() => (this.reclaiming = null));
+    return this.reclaiming;
+  }
+
+  private async reclaimOnce(): Promise<boolean> {
+    if (this.lost) return false;
+    const state = await this.stream.reload();
+    if (state.status === 'RUNNING' && state.executorId === this.executorId) return true;
+    const mayResume = state.status === 'TIMED_OUT' && state.previousExecutorId === this.executorId;
+    if (!mayResume || this.options.resumePolicy === 'stop') {
+      this.lose(`the job is ${state.status}${state.executorId ? ` on ${state.executorId}` : ''}`);
+      return false;
+    }
+    try {
+      await this.stream.apply({ type: 'resume', executorId: this.executorId });
+      if (this.options.resumePolicy === 'resume') return true;
+      const message = `job type ${this.type} opted into resume but its handler has no resume()`;
+      await this.stream.apply({ type: 'fail', executorId: this.executorId, message, error: { name: 'Error', message }, jitter: Math.random() });
+      this.lose('failed: cannot resume');
+    } catch (error) {
+      if (!isDomainError(error)) throw error;
+      this.lose(`could not resume: ${error.message}`);
+    }
+    return false;
+  }
+
+  /** Stops the handler for good: another executor (or nobody) runs this job now. */
+  lose(why: string): void {
+    if (this.lost) return;
+    this.lost = true;
+    this.log.warn(`stopping the handler: ${why}`);
+    this.abort.abort(new LostJobError(why));
   }
 
   submit(job: ChildJob): Promise<string> {

@@ -274,6 +274,25 @@ export class ReadModel {
     return row ? definitionSummaryOf(row) : null;
   }
 
+  /** RUNNING jobs of every tenant with no event since `before` (ISO), oldest first. */
+  silentRunningJobs(before: string, limit: number): { tenant: string; jobId: string; updatedAt: string }[] {
+    return this.statement(
+      `SELECT tenant, job_id AS jobId, updated_at AS updatedAt FROM jobs
+       WHERE status = 'RUNNING' AND deleted = 0 AND updated_at < ? ORDER BY updated_at LIMIT ?`,
+    ).all(new Date(before).toISOString(), limit) as { tenant: string; jobId: string; updatedAt: string }[];
+  }
+
+  /** RUNNING and TIMED_OUT jobs of every tenant with their folded state, and the checkpoint they reflect. */
+  activeJobs(): { position: string | null; jobs: { tenant: string; jobId: string; status: JobStatus; state: string }[] } {
+    const read = this.db.transaction(() => ({
+      position: this.checkpoint(),
+      jobs: this.statement(
+        `SELECT tenant, job_id AS jobId, status, state FROM jobs WHERE status IN ('RUNNING', 'TIMED_OUT') AND deleted = 0`,
+      ).all() as { tenant: string; jobId: string; status: JobStatus; state: string }[],
+    }));
+    return read();
+  }
+
   close(): void {
     if (this.db.open) this.db.close();
   }

@@ -2,7 +2,7 @@
  * Bumped whenever a table or index changes. Read models are disposable: a file written by another version is
  * dropped and rebuilt from the event store rather than migrated.
  */
-export const SCHEMA_VERSION = 1;
+export const SCHEMA_VERSION = 2;
 
 export const READ_MODEL_TABLES = ['jobs', 'job_counts', 'job_definitions', 'projector_checkpoint'] as const;
 
@@ -47,6 +47,8 @@ CREATE INDEX jobs_by_type ON jobs (tenant, type, submitted_at, job_id) WHERE del
 CREATE INDEX jobs_by_type_status ON jobs (tenant, type, status, submitted_at, job_id) WHERE deleted = 0;
 CREATE INDEX jobs_by_definition ON jobs (tenant, definition_id, submitted_at, job_id)
   WHERE deleted = 0 AND definition_id IS NOT NULL;
+-- Cross-tenant: silent RUNNING jobs for the orphan scan, and the active jobs a deadline watcher starts from.
+CREATE INDEX jobs_by_status_updated ON jobs (status, updated_at) WHERE deleted = 0;
 
 CREATE TABLE job_counts (
   tenant TEXT NOT NULL,

@@ -1,12 +1,13 @@
 import { Module } from '@nestjs/common';
 import { EventStoreModule } from '@jobstream/event-store';
-import { healthController, loggerModule, NatsModule } from '@jobstream/messaging';
+import { healthController, loggerModule, MetricsModule, NatsModule } from '@jobstream/messaging';
 import { DeadlinesModule } from './deadlines/deadlines.module';
 import { DefinitionsModule } from './definitions/definitions.module';
 import { DispatcherService } from './dispatch/dispatcher.service';
+import { LeadershipModule } from './lease/leadership.module';
 
 @Module({
-  imports: [loggerModule('scheduler'), NatsModule.forRoot('scheduler'), EventStoreModule, DefinitionsModule, DeadlinesModule],
+  imports: [loggerModule('scheduler'), NatsModule.forRoot('scheduler'), MetricsModule.forService('scheduler'), EventStoreModule, DefinitionsModule, LeadershipModule, DeadlinesModule],
   controllers: [healthController('scheduler')],
   providers: [DispatcherService],
 })

@@ -194,7 +194,7 @@ export class KurrentEventStore implements EventStore {
   private async lastEvent(streamId: string): Promise<RecordedEvent | undefined> {
     try {
       for await (const resolved of this.client.readStream(streamId, { direction: this.lib.BACKWARDS, fromRevision: this.lib.END, maxCount: 1 })) {
-        if (resolved.event) return { event: resolved.event.data as DomainEvent, revision: Number(resolved.event.revision), position: '' };
+        if (resolved.event) return { event: resolved.event.data as unknown as DomainEvent, revision: Number(resolved.event.revision), position: '' };
       }
     } catch (error) {
       if (errorType(error) === this.lib.ErrorType.STREAM_NOT_FOUND) return undefined;

@@ -4,6 +4,7 @@ import { FileListenerHandler } from './file-listener.handler';
 import { HttpHandler } from './http.handler';
 import { MessageListenerHandler } from './message-listener.handler';
 import { NoopHandler } from './noop.handler';
+import { OrchestrationTaskHandler } from './orchestration-task.handler';
 import { PublishHandler } from './publish.handler';
 
 export { AbortError, InvalidPayloadError } from './errors';
@@ -28,4 +29,5 @@ export const BUILT_IN_HANDLERS = [
   PublishHandler,
   MessageListenerHandler,
   FileListenerHandler,
+  OrchestrationTaskHandler,
 ];

@@ -3,6 +3,7 @@ import { NATS_CONNECTION } from '@jobstream/messaging';
 import type { NatsConnection } from 'nats';
 import { createEventStore, loadEventStoreConfig } from './config';
 import { EVENT_STORE, type EventStore } from './port';
+import { timedEventStore } from './timed-event-store';
 
 @Injectable()
 class EventStoreCloser implements OnApplicationShutdown {
@@ -20,7 +21,7 @@ class EventStoreCloser implements OnApplicationShutdown {
     {
       provide: EVENT_STORE,
       inject: [NATS_CONNECTION],
-      useFactory: (nats: NatsConnection) => createEventStore(loadEventStoreConfig(process.env), { nats }),
+      useFactory: (nats: NatsConnection) => createEventStore(loadEventStoreConfig(process.env), { nats }).then(timedEventStore),
     },
     EventStoreCloser,
   ],

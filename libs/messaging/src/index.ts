@@ -10,3 +10,4 @@ export * from './checkpoints';
 export * from './lease';
 export * from './live';
 export * from './fleet';
+export * from './metrics';

@@ -44,3 +44,6 @@ export const DEFINITION_SUBJECTS = {
 
 /** Cross-tenant projector query: RUNNING and TIMED_OUT jobs (optionally of one executor), see ActiveJobsReply. */
 export const ACTIVE_JOBS_QUERY = 'projector.query.jobs.active';
+
+/** Request to every instance of a service for its metrics (prom-client JSON); the gateway merges them for `/metrics/all`. */
+export const metricsSubject = (service: ServiceName) => `metrics.${service}`;

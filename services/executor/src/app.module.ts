@@ -1,10 +1,10 @@
 import { Module } from '@nestjs/common';
 import { EventStoreModule } from '@jobstream/event-store';
-import { healthController, loggerModule, NatsModule } from '@jobstream/messaging';
+import { healthController, loggerModule, MetricsModule, NatsModule } from '@jobstream/messaging';
 import { ExecutorService } from './runtime/executor.service';
 
 @Module({
-  imports: [loggerModule('executor'), NatsModule.forRoot('executor'), EventStoreModule],
+  imports: [loggerModule('executor'), NatsModule.forRoot('executor'), MetricsModule.forService('executor'), EventStoreModule],
   controllers: [healthController('executor')],
   providers: [ExecutorService],
 })

@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { EventStoreModule } from '@jobstream/event-store';
-import { healthController, loggerModule, NatsModule } from '@jobstream/messaging';
+import { healthController, loggerModule, MetricsModule, NatsModule } from '@jobstream/messaging';
+import { DashboardModule } from './dashboard/dashboard.module';
 import { HealthController } from './health/health.controller';
 import { JobDefinitionsModule } from './job-definitions/job-definitions.module';
 import { JobsModule } from './jobs/jobs.module';
@@ -8,7 +9,7 @@ import { SyncModule } from './sync/sync.module';
 import { LocksModule } from './locks/locks.module';
 
 @Module({
-  imports: [loggerModule('gateway'), NatsModule.forRoot('gateway'), EventStoreModule, JobsModule, JobDefinitionsModule, LocksModule, SyncModule],
+  imports: [loggerModule('gateway'), NatsModule.forRoot('gateway'), MetricsModule.forService('gateway'), DashboardModule, EventStoreModule, JobsModule, JobDefinitionsModule, LocksModule, SyncModule],
   controllers: [HealthController, healthController('gateway')],
 })
 export class GatewayModule {}

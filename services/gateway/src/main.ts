@@ -6,6 +6,7 @@ import type { RequestListener } from 'node:http';
 import { Logger } from 'nestjs-pino';
 import { GatewayModule } from './app.module';
 import { configureHttp, HTTP_APP_OPTIONS } from './errors/http-setup';
+import { setupOpenApi } from './openapi/openapi';
 import { loadServerCertificate } from './tls/certificates';
 import { loadGatewaySettings } from './tls/gateway-settings';
 import { HttpsListener } from './tls/https-listener';
@@ -20,6 +21,7 @@ async function main() {
   // SIGHUP is not a shutdown here: it reloads the certificate.
   app.enableShutdownHooks(['SIGTERM', 'SIGINT']);
   configureHttp(app);
+  setupOpenApi(app);
   const nats = loadNatsConfig();
   app.connectMicroservice<MicroserviceOptions>({
     transport: Transport.NATS,

@@ -1,6 +1,6 @@
 import { Logger, Module } from '@nestjs/common';
 import { EVENT_STORE, EventStoreModule, type EventStore } from '@jobstream/event-store';
-import { healthController, loggerModule, NatsModule } from '@jobstream/messaging';
+import { healthController, loggerModule, MetricsModule, NatsModule } from '@jobstream/messaging';
 import { loadProjectorConfig, PROJECTOR, PROJECTOR_CONFIG, READ_MODEL, type ProjectorConfig } from './config';
 import { Projector } from './projector';
 import { OrphansModule } from './orphans/orphans.module';
@@ -9,7 +9,7 @@ import { QueryController } from './query.controller';
 import { ReadModel } from './read-model/read-model';
 
 @Module({
-  imports: [loggerModule('projector'), NatsModule.forRoot('projector'), EventStoreModule, OrphansModule],
+  imports: [loggerModule('projector'), NatsModule.forRoot('projector'), MetricsModule.forService('projector'), EventStoreModule, OrphansModule],
   controllers: [healthController('projector'), QueryController],
   providers: [
     { provide: PROJECTOR_CONFIG, useFactory: () => loadProjectorConfig() },

@@ -1,0 +1,32 @@
+import { eventAppendSeconds } from '@jobstream/messaging';
+import { ConcurrencyError } from './errors';
+import type { EventStore } from './port';
+
+/** `<tenant>.<aggregate>.<id>`: the aggregate keeps the label set small (tenants and ids would not). */
+const aggregateOf = (streamId: string): string => streamId.split('.')[1] ?? 'unknown';
+
+/**
+ * The store with every append observed by `jobstream_event_append_seconds`. A Proxy rather than a
+ * wrapper class, so whatever else an adapter offers stays reachable unchanged.
+ */
+export function timedEventStore<S extends EventStore>(store: S): S {
+  const append: EventStore['append'] = async (streamId, events, expectedRevision) => {
+    const stop = eventAppendSeconds.startTimer({ aggregate: aggregateOf(streamId) });
+    try {
+      const result = await store.append(streamId, events, expectedRevision);
+      stop({ outcome: 'ok' });
+      return result;
+    } catch (error) {
+      stop({ outcome: error instanceof ConcurrencyError ? 'conflict' : 'error' });
+      throw error;
+    }
+  };
+  return new Proxy(store, {
+    get: (target, property) => {
+      if (property === 'append') return append;
+      const value: unknown = Reflect.get(target, property);
+      // Bound to the adapter itself, so its methods never see the proxy as `this`.
+      return typeof value === 'function' ? value.bind(target) : value;
+    },
+  });
+}

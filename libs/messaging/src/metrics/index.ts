@@ -1,0 +1,3 @@
+export * from './registry';
+export * from './collectors';
+export * from './metrics.module';

@@ -1,15 +1,15 @@
 import { Module } from '@nestjs/common';
 import { EventStoreModule } from '@jobstream/event-store';
-import { healthController, loggerModule, MetricsModule, NatsModule } from '@jobstream/messaging';
-import { DashboardModule } from './dashboard/dashboard.module';
+import { healthController, loggerModule, NatsModule } from '@jobstream/messaging';
 import { HealthController } from './health/health.controller';
 import { JobDefinitionsModule } from './job-definitions/job-definitions.module';
 import { JobsModule } from './jobs/jobs.module';
 import { SyncModule } from './sync/sync.module';
 import { LocksModule } from './locks/locks.module';
+import { OrchestrationModule } from './orchestration/orchestration.module';
 
 @Module({
-  imports: [loggerModule('gateway'), NatsModule.forRoot('gateway'), MetricsModule.forService('gateway'), DashboardModule, EventStoreModule, JobsModule, JobDefinitionsModule, LocksModule, SyncModule],
+  imports: [loggerModule('gateway'), NatsModule.forRoot('gateway'), EventStoreModule, JobsModule, JobDefinitionsModule, LocksModule, SyncModule, OrchestrationModule],
   controllers: [HealthController, healthController('gateway')],
 })
 export class GatewayModule {}

@@ -7,6 +7,8 @@ import { fromBodyParser, type BodyParserError } from './error-mapping';
 
 const MIB = 1_048_576;
 const JSON_TYPES = ['application/json', 'application/*+json'];
+/** Orchestration definitions also come as the seed's XML; parsed later by the domain's safe XML reader. */
+const XML_TYPES = ['application/xml', 'text/xml'];
 /** Only the batch submit carries a thousand jobs at once; every other body stays small. */
 const BATCH_PATH = /^\/[^/]+\/api\/jobs:batch\/?$/;
 
@@ -42,8 +44,8 @@ const BODY_METHODS = new Set(['POST', 'PUT', 'PATCH']);
 function requireJsonBody(req: Request, _res: Response, next: NextFunction): void {
   // Clients send `content-length: 0` for a POST without a body; that is no body, not a non-JSON one.
   const hasBody = req.headers['transfer-encoding'] !== undefined || Number(req.headers['content-length'] ?? 0) > 0;
-  if (BODY_METHODS.has(req.method) && hasBody && !req.is(JSON_TYPES)) {
-    next(new ApiError(415, `content-type must be application/json, not ${req.headers['content-type'] ?? 'missing'}`));
+  if (BODY_METHODS.has(req.method) && hasBody && !req.is([...JSON_TYPES, ...XML_TYPES])) {
+    next(new ApiError(415, `content-type must be application/json or application/xml, not ${req.headers['content-type'] ?? 'missing'}`));
     return;
   }
   next();
@@ -59,8 +61,14 @@ function jsonBody(limits: HttpLimits): RequestHandler {
   };
 }
 
+/** XML bodies arrive as text, under the same limit as JSON. */
+function xmlBody(limits: HttpLimits): RequestHandler {
+  const parse = express.text({ limit: limits.maxBodyBytes, type: XML_TYPES });
+  return (req, res, next) => parse(req, res, (error?: unknown) => next(error === undefined || error === null ? undefined : fromBodyParser(error as BodyParserError)));
+}
+
 /** Registered before Nest's routes, identically by main.ts and the tests. */
 export function configureHttp(app: INestApplication, limits: HttpLimits = loadHttpLimits()): void {
-  app.use(correlationMiddleware, requireJsonBody, jsonBody(limits));
+  app.use(correlationMiddleware, requireJsonBody, jsonBody(limits), xmlBody(limits));
   app.useGlobalFilters(new ApiExceptionFilter());
 }

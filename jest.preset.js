@@ -4,12 +4,14 @@ const { readFileSync } = require('node:fs');
 const { join } = require('node:path');
 
 const swcrc = JSON.parse(readFileSync(join(__dirname, '.swcrc'), 'utf8'));
-const libs = ['contracts', 'domain', 'event-store', 'messaging', 'testing', 'projections', 'audit'];
+const libs = ['auth', 'contracts', 'domain', 'event-store', 'messaging', 'testing', 'projections', 'audit'];
 
 module.exports = {
   testEnvironment: 'node',
-  setupFiles: ['reflect-metadata'],
-  transform: { '^.+\\.ts$': ['@swc/jest', { ...swcrc, swcrc: false }] },
+  setupFiles: ['reflect-metadata', join(__dirname, 'jest.auth-off.js')],
+  transform: { '^.+\\.ts$': ['@swc/jest', { ...swcrc, swcrc: false }], '/node_modules/jose/.+\\.js$': ['@swc/jest', { ...swcrc, swcrc: false }] },
+  // jose ships ES modules only; Jest on Node 20 cannot require them untransformed.
+  transformIgnorePatterns: ['/node_modules/(?!jose/)'],
   moduleFileExtensions: ['ts', 'js', 'json'],
   moduleNameMapper: Object.fromEntries(
     libs.map((lib) => [`^@jobstream/${lib}$`, join(__dirname, 'libs', lib, 'src', 'index.ts')]),

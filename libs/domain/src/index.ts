@@ -6,3 +6,4 @@ export * from './job-definition';
 export * from './orchestration';
 export * from './timer';
 export * from './upcasting';
+export * from './api-key';

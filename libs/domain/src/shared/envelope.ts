@@ -37,7 +37,7 @@ export interface EventContext extends EventMetadata {
   newId: () => string;
 }
 
-export type AggregateKind = 'job' | 'job-definition' | 'lock' | 'orchestration-definition' | 'orchestration-run' | 'timer';
+export type AggregateKind = 'api-key' | 'job' | 'job-definition' | 'lock' | 'orchestration-definition' | 'orchestration-run' | 'timer';
 
 export function streamIdOf(tenant: string, aggregate: AggregateKind, id: string): string {
   return `${tenant}.${aggregate}.${id}`;

@@ -2,6 +2,7 @@ import { createParamDecorator, type ExecutionContext } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import type { NextFunction, Request, Response } from 'express';
 import type { MsgHdrs } from 'nats';
+import { principalOfRequest } from '../auth/request-principal';
 
 export const CORRELATION_HEADER = 'x-correlation-id';
 export const CAUSATION_HEADER = 'x-causation-id';
@@ -13,8 +14,8 @@ export interface Caller {
   causationId: string | null;
 }
 
-/** Until authentication exists every caller is anonymous; this is the one place that changes then. */
-const actorOf = (): string => 'anonymous';
+/** The authenticated principal (`key:<keyId>`, `user:<sub>`), set by the AuthGuard; anonymous with AUTH=off. */
+const actorOf = (req?: Request): string => (req && principalOfRequest(req)?.actor) ?? 'anonymous';
 
 // Correlation ids land in events and log lines: printable ASCII without spaces, bounded.
 const CORRELATION_ID = /^[\x21-\x7e]{1,200}$/;
@@ -36,8 +37,10 @@ export function correlationMiddleware(req: Request, res: Response, next: NextFun
   next();
 }
 
-export const callerOfRequest = (req: Request): Caller =>
-  callers.get(req) ?? { actor: actorOf(), correlationId: correlationIdFrom(undefined), causationId: null };
+export const callerOfRequest = (req: Request): Caller => ({
+  ...(callers.get(req) ?? { correlationId: correlationIdFrom(undefined), causationId: null }),
+  actor: actorOf(req),
+});
 
 /** Services submitting over NATS pass their correlation and causing event in headers. */
 export function callerOfNatsHeaders(h: MsgHdrs | undefined): Caller {

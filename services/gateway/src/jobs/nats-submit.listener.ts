@@ -3,7 +3,7 @@ import { NATS_CONNECTION, subjects } from '@jobstream/messaging';
 import { JSONCodec, type Msg, type NatsConnection, type Subscription } from 'nats';
 import { ApiError } from '../errors/api-error';
 import { toErrorBody } from '../errors/error-mapping';
-import { callerOfNatsHeaders } from './caller';
+import { natsCaller } from '../auth/nats-auth';
 import { JobsService } from './jobs.service';
 
 const SUBMIT_PREFIX = subjects.submit('');
@@ -68,7 +68,7 @@ export class NatsSubmitListener implements OnApplicationBootstrap, BeforeApplica
     } catch {
       throw ApiError.badRequest('(body)', 'malformed JSON');
     }
-    const caller = callerOfNatsHeaders(msg.headers);
+    const caller = await natsCaller(msg.headers, tenant, 'Job:submit');
     const answer = isBatch(body) ? await this.jobs.submitBatch(tenant, body, caller) : await this.jobs.submit(tenant, body, caller);
     return { statusCode: 202, ...answer };
   }

@@ -26,7 +26,10 @@ export interface RouteDoc {
 
 export const ERROR_TEXT: Record<number, string> = {
   400: 'Invalid request: `field` names the first offending field, `errors` lists all of them',
+  401: 'No, malformed, expired or revoked credentials (`message` says which)',
+  403: 'Authenticated, but a permission is missing (`message` names it)',
   404: 'No such resource (or it was deleted)',
+  429: 'Rate limit per tenant and key reached; Retry-After says when to come back',
   409: 'Illegal in the current state (e.g. cancel a finished job), or a concurrent change won',
   413: 'Body larger than MAX_BODY_BYTES (MAX_BATCH_BODY_BYTES for jobs:batch)',
   415: 'Body is not application/json',
@@ -287,6 +290,36 @@ export const ROUTE_DOCS: Record<string, RouteDoc> = {
     summary: 'Delete a finished run',
     ok: { 204: { description: 'Deleted' } },
     errors: [400, 404, 409, 500],
+  },
+  'POST /api/keys': {
+    tag: 'auth',
+    summary: 'Create an API key: the answer holds the key, shown this once (docs/security.md)',
+    ok: { 201: { description: 'The key and its record', schema: { type: 'object', additionalProperties: true } } },
+    errors: [400, 401, 403, 500],
+  },
+  'GET /api/keys': {
+    tag: 'auth',
+    summary: "API keys within the caller's tenants (never their secrets)",
+    ok: { 200: { description: 'The keys', schema: { type: 'object', additionalProperties: true } } },
+    errors: [401, 403, 500],
+  },
+  'POST /api/keys/{keyId}/~rotate': {
+    tag: 'auth',
+    summary: 'New secret for a key; the old one stops working at once',
+    ok: { 200: { description: 'The new key and its record', schema: { type: 'object', additionalProperties: true } } },
+    errors: [400, 401, 403, 404, 409, 500],
+  },
+  'DELETE /api/keys/{keyId}': {
+    tag: 'auth',
+    summary: 'Revoke a key for good',
+    ok: { 200: { description: 'The revoked record', schema: { type: 'object', additionalProperties: true } } },
+    errors: [400, 401, 403, 404, 409, 500],
+  },
+  'GET /api/auth/whoami': {
+    tag: 'auth',
+    summary: 'The authenticated principal: actor, tenants, rights and permissions',
+    ok: { 200: { description: 'The principal', schema: { type: 'object', additionalProperties: true } } },
+    errors: [401],
   },
   'GET /': { tag: 'dashboard', summary: 'The dashboard', ok: { 200: text('The page', 'text/html') }, errors: [503] },
   'GET /dashboard': { tag: 'dashboard', summary: 'The Jobs Management dashboard', ok: { 200: text('The page', 'text/html') }, errors: [503] },

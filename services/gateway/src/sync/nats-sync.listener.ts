@@ -3,7 +3,7 @@ import { NATS_CONNECTION, subjects } from '@jobstream/messaging';
 import { JSONCodec, type Msg, type NatsConnection, type Subscription } from 'nats';
 import { ApiError } from '../errors/api-error';
 import { toErrorBody } from '../errors/error-mapping';
-import { callerOfNatsHeaders } from '../jobs/caller';
+import { natsCaller } from '../auth/nats-auth';
 import { SyncService } from './sync.service';
 
 const reply = JSONCodec<object>();
@@ -70,7 +70,7 @@ export class NatsSyncListener implements OnApplicationBootstrap, BeforeApplicati
       if (named !== undefined && named !== type) throw ApiError.badRequest('type', `type "${String(named)}" differs from the subject's "${type}"`);
       body = { ...body, type };
     }
-    const { statusCode, body: result } = await this.sync.run(tenant, body, callerOfNatsHeaders(msg.headers));
+    const { statusCode, body: result } = await this.sync.run(tenant, body, await natsCaller(msg.headers, tenant, 'Job:submit'));
     return { statusCode, ...result };
   }
 }

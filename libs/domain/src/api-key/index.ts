@@ -1,0 +1,5 @@
+export * from './events';
+export * from './state';
+export * from './evolve';
+export * from './commands';
+export * from './decide';

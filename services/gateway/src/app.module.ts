@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { EventStoreModule } from '@jobstream/event-store';
 import { healthController, loggerModule, NatsModule } from '@jobstream/messaging';
+import { AuthModule } from './auth/auth.module';
 import { HealthController } from './health/health.controller';
 import { JobDefinitionsModule } from './job-definitions/job-definitions.module';
 import { JobsModule } from './jobs/jobs.module';

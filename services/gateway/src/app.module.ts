@@ -10,7 +10,7 @@ import { LocksModule } from './locks/locks.module';
 import { OrchestrationModule } from './orchestration/orchestration.module';
 
 @Module({
-  imports: [loggerModule('gateway'), NatsModule.forRoot('gateway'), EventStoreModule, JobsModule, JobDefinitionsModule, LocksModule, SyncModule, OrchestrationModule],
+  imports: [loggerModule('gateway'), NatsModule.forRoot('gateway'), EventStoreModule, JobsModule, JobDefinitionsModule, LocksModule, SyncModule, OrchestrationModule, AuthModule],
   controllers: [HealthController, healthController('gateway')],
 })
 export class GatewayModule {}

@@ -25,6 +25,8 @@ import { DefinitionRunsService } from './definition-runs.service';
 
 const ACTOR = 'service:scheduler';
 const MAX_ATTEMPTS = 5;
+/** Commits that need no reaction move the checkpoint at most this often: replaying them is harmless. */
+const IDLE_CHECKPOINT_MS = 1_000;
 const JOB: Aggregate<JobState> = { initial: initialJobState, evolve: (s, e) => evolveJob(s, e as JobEvent) };
 const notice = JSONCodec<{ reason?: string; correlationId: string }>();
 
@@ -56,6 +58,8 @@ export class DefinitionReactorService implements OnApplicationBootstrap, BeforeA
   private checkpoints?: CheckpointStore;
   /** Job stream id → its definition id, or null for a job no definition started; dropped when the job ends. */
   private readonly owners = new Map<string, string | null>();
+  private lastPosition: string | null = null;
+  private lastSavedAt = 0;
 
   constructor(
     @Inject(EVENT_STORE) private readonly store: EventStore,
@@ -72,37 +76,51 @@ export class DefinitionReactorService implements OnApplicationBootstrap, BeforeA
 
   async beforeApplicationShutdown(): Promise<void> {
     await this.subscription?.stop();
+    if (this.lastPosition !== null) this.checkpoints?.save(this.lastPosition);
     await this.checkpoints?.flush();
   }
 
-  /** Exposed for tests that feed commits by hand. */
-  async react(batch: CommittedBatch): Promise<void> {
+  private async react(batch: CommittedBatch): Promise<void> {
     const events = batch.events.map((r) => r.event);
+    let reacted = false;
     for (const event of events) {
-      if (event.type.startsWith('job.')) await this.onJobEvent(event, events);
-      else if (event.type === 'job-definition.run-requested') await this.onRunRequested(event as JobDefinitionEvent);
-      else if (event.type === 'job-definition.stop-requested') await this.onStopRequested(event as JobDefinitionEvent);
+      if (event.type.startsWith('job.')) reacted = (await this.onJobEvent(event, events)) || reacted;
+      else if (event.type === 'job-definition.run-requested') {
+        await this.onRunRequested(event as JobDefinitionEvent);
+        reacted = true;
+      } else if (event.type === 'job-definition.stop-requested') {
+        await this.onStopRequested(event as JobDefinitionEvent);
+        reacted = true;
+      }
     }
-    this.checkpoints?.save(batch.position);
+    // Most commits are jobs no definition started; a KV put for each would double the scheduler's NATS traffic.
+    this.lastPosition = batch.position;
+    const now = Date.now();
+    if (reacted || now - this.lastSavedAt >= IDLE_CHECKPOINT_MS) {
+      this.checkpoints?.save(batch.position);
+      this.lastSavedAt = now;
+    }
   }
 
-  private async onJobEvent(event: DomainEvent, sameCommit: readonly DomainEvent[]): Promise<void> {
+  /** True when the job belongs to a definition and its event was recorded there. */
+  private async onJobEvent(event: DomainEvent, sameCommit: readonly DomainEvent[]): Promise<boolean> {
     if (event.type === 'job.submitted') {
       this.owners.set(event.streamId, (event.data as { definitionId?: string }).definitionId ?? null);
-      return;
+      return false;
     }
     const result = runResultOf(event, sameCommit);
-    if (event.type !== 'job.started' && result === null) return;
+    if (event.type !== 'job.started' && result === null) return false;
     const definitionId = await this.ownerOf(event.streamId);
     const { tenant, id: jobId } = parseStreamId(event.streamId);
     if (result !== null) this.owners.delete(event.streamId);
-    if (definitionId === null) return;
+    if (definitionId === null) return false;
     const cause = { actor: ACTOR, correlationId: event.correlationId, causationId: event.eventId };
     const command: JobDefinitionCommand =
       result === null
         ? { type: 'recordRunStarted', jobId, executorId: (event.data as { executorId: string }).executorId }
         : { type: 'recordRunFinished', jobId, result };
     await this.record(tenant, definitionId, command, cause);
+    return true;
   }
 
   /** Jobs submitted before this reactor's checkpoint are looked up once in their own stream. */

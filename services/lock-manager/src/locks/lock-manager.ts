@@ -20,7 +20,7 @@ import {
   type LockTableCommand,
   type LockTableEntry,
 } from '@jobstream/domain';
-import { handleCommand, type Aggregate, type EventStore, type RecordedEvent } from '@jobstream/event-store';
+import { handleCommand, type Aggregate, type EventStore, type Loaded, type RecordedEvent } from '@jobstream/event-store';
 import { LockTables, TABLE } from './lock-tables';
 
 export const LOCK_MANAGER_ACTOR = 'service:lock-manager';
@@ -157,7 +157,8 @@ export class LockManager {
         await this.grantJob(tenant, jobId, cause);
       }
     }
-    await this.grantJobs(tenant, granted);
+    // This job's own grant needs no second read of its stream: it was folded just above.
+    await this.grantJobs(tenant, granted, { jobId, known: { state: job, revision: recorded.length - 1 } });
   }
 
   private entryOf(tenant: string, jobId: string) {
@@ -197,9 +198,10 @@ export class LockManager {
     }
   }
 
-  private async grantJobs(tenant: string, granted: readonly LockGranted[]): Promise<void> {
+  private async grantJobs(tenant: string, granted: readonly LockGranted[], loaded?: { jobId: string; known: Loaded<JobState> }): Promise<void> {
     for (const grant of granted) {
-      await this.grantJob(tenant, grant.data.jobId, { correlationId: grant.correlationId, causationId: grant.eventId });
+      const known = grant.data.jobId === loaded?.jobId ? loaded.known : undefined;
+      await this.grantJob(tenant, grant.data.jobId, { correlationId: grant.correlationId, causationId: grant.eventId }, known);
     }
   }
 
@@ -208,10 +210,12 @@ export class LockManager {
    * grant already recorded by an earlier delivery) refuses, and that is fine: a cancelled job's own
    * `job.cancelled` releases what it was just granted.
    */
-  private async grantJob(tenant: string, jobId: string, cause: Cause): Promise<void> {
+  private async grantJob(tenant: string, jobId: string, cause: Cause, known?: Loaded<JobState>): Promise<void> {
     const ctx = this.context(tenant, cause, LOCK_MANAGER_ACTOR);
     try {
-      await handleCommand(this.store, streamIdOf(tenant, 'job', jobId), JOB, (state) => decideJob({ type: 'grantLock' }, state, ctx));
+      await handleCommand(this.store, streamIdOf(tenant, 'job', jobId), JOB, (state) => decideJob({ type: 'grantLock' }, state, ctx), {
+        known,
+      });
     } catch (error) {
       if (!isDomainError(error)) throw error;
     }

@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { EventStoreModule } from '@jobstream/event-store';
 import { healthController, loggerModule, NatsModule } from '@jobstream/messaging';
 import { AuthModule } from './auth/auth.module';
+import { ExecutorsModule } from './executors/executors.module';
 import { HealthController } from './health/health.controller';
 import { JobDefinitionsModule } from './job-definitions/job-definitions.module';
 import { JobsModule } from './jobs/jobs.module';
@@ -10,7 +11,7 @@ import { LocksModule } from './locks/locks.module';
 import { OrchestrationModule } from './orchestration/orchestration.module';
 
 @Module({
-  imports: [loggerModule('gateway'), NatsModule.forRoot('gateway'), EventStoreModule, JobsModule, JobDefinitionsModule, LocksModule, SyncModule, OrchestrationModule, AuthModule],
+  imports: [loggerModule('gateway'), NatsModule.forRoot('gateway'), EventStoreModule, JobsModule, JobDefinitionsModule, LocksModule, SyncModule, OrchestrationModule, AuthModule, ExecutorsModule],
   controllers: [HealthController, healthController('gateway')],
 })
 export class GatewayModule {}

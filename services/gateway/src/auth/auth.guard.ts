@@ -5,7 +5,7 @@ import { ApiError } from '../errors/api-error';
 import { Authenticator } from './authenticator';
 import { AUTH_CONFIG, type AuthConfig } from './auth-config';
 import { attachPrincipal } from './request-principal';
-import { AUTHENTICATED, PUBLIC, ROUTE_PERMISSIONS, routeKey } from './route-permissions';
+import { permissionsNeeded, PUBLIC, ROUTE_PERMISSIONS, routeKey } from './route-permissions';
 
 /**
  * Global guard: finds the route in ROUTE_PERMISSIONS (fail closed: no entry, no access),
@@ -40,9 +40,8 @@ export class AuthGuard implements CanActivate {
 
     const tenant = req.params?.tenant;
     if (typeof tenant === 'string' && !belongsTo(principal, tenant)) throw ApiError.notFound('not found');
-    if (rule !== AUTHENTICATED && !principal.permissions.has(rule)) {
-      throw new ApiError(403, `missing permission ${rule} (granted by ${rightsGranting(rule).join(', ')})`);
-    }
+    const missing = permissionsNeeded(rule).find((p) => !principal.permissions.has(p));
+    if (missing !== undefined) throw new ApiError(403, `missing permission ${missing} (granted by ${rightsGranting(missing).join(', ')})`);
     return true;
   }
 }

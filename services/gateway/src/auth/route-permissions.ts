@@ -4,7 +4,8 @@ import type { Permission } from '@jobstream/auth';
 export const PUBLIC = 'public';
 /** Any authenticated principal, whatever its rights. */
 export const AUTHENTICATED = 'authenticated';
-export type RouteRule = Permission | typeof PUBLIC | typeof AUTHENTICATED;
+/** A list needs every permission in it. */
+export type RouteRule = Permission | readonly Permission[] | typeof PUBLIC | typeof AUTHENTICATED;
 
 /**
  * THE authorization table: `<METHOD> <Express route path>` (exactly as registered, Express 5 escapes
@@ -22,6 +23,12 @@ export const ROUTE_PERMISSIONS: Readonly<Record<string, RouteRule>> = {
   'GET /api/docs': PUBLIC,
   'GET /api/docs.json': PUBLIC,
   'GET /api/docs.yaml': PUBLIC,
+  // Swagger UI's own files (registered by SwaggerModule.setup, outside Nest's guards anyway).
+  'GET /api/docs/': PUBLIC,
+  'GET /api/docs/index.html': PUBLIC,
+  'GET /api/docs/swagger-ui-init.js': PUBLIC,
+  'GET /api/docs/docs/swagger-ui-init.js': PUBLIC,
+  'GET /api/docs/LICENSE': PUBLIC,
 
   'GET /api/auth/whoami': AUTHENTICATED,
   'POST /api/keys': 'ApiKey:admin',
@@ -62,6 +69,26 @@ export const ROUTE_PERMISSIONS: Readonly<Record<string, RouteRule>> = {
   'POST /:tenant/api/locks/:resource/\\~release': 'Lock:admin',
 
   'GET /:tenant/api/executors': 'Executor:read',
+
+  // Seed Memority's access control: definitions are OrchestrationTaskDefinition:*, runs Orch:run / Orch:progress.
+  'GET /:tenant/api/sync/orchestration-tasks': 'OrchestrationTaskDefinition:read',
+  'POST /:tenant/api/sync/orchestration-tasks': 'OrchestrationTaskDefinition:create',
+  // An import creates new definitions and replaces existing ones.
+  'POST /:tenant/api/sync/orchestration-tasks\\:import': ['OrchestrationTaskDefinition:create', 'OrchestrationTaskDefinition:update'],
+  'GET /:tenant/api/sync/orchestration-tasks\\:export': 'OrchestrationTaskDefinition:read',
+  'GET /:tenant/api/sync/orchestration-tasks/:taskId': 'OrchestrationTaskDefinition:read',
+  'PUT /:tenant/api/sync/orchestration-tasks/:taskId': 'OrchestrationTaskDefinition:update',
+  'DELETE /:tenant/api/sync/orchestration-tasks/:taskId': 'OrchestrationTaskDefinition:delete',
+  'POST /:tenant/api/sync/orchestration-tasks/:taskId/instances': 'Orch:run',
+  'GET /:tenant/api/sync/orchestration-tasks/:taskId/instances': 'Orch:progress',
+  'GET /:tenant/api/sync/orchestration-tasks/:taskId/instances/:instanceId': 'Orch:progress',
+  // Seed: "executing/canceling an orchestration task" is Orch:run; removing a finished run's report goes with it.
+  'POST /:tenant/api/sync/orchestration-tasks/:taskId/instances/:instanceId/\\~cancel': 'Orch:run',
+  'DELETE /:tenant/api/sync/orchestration-tasks/:taskId/instances/:instanceId': 'Orch:run',
 };
 
 export const routeKey = (method: string, path: string): string => `${method === 'HEAD' ? 'GET' : method} ${path}`;
+
+/** The permissions a rule needs (none for PUBLIC and AUTHENTICATED). */
+export const permissionsNeeded = (rule: RouteRule): readonly Permission[] =>
+  rule === PUBLIC || rule === AUTHENTICATED ? [] : typeof rule === 'string' ? [rule] : rule;

@@ -1,5 +1,6 @@
 import type { INestApplication, NestApplicationOptions } from '@nestjs/common';
 import express, { type NextFunction, type Request, type RequestHandler, type Response } from 'express';
+import { bodyHardening, flagInvalidUtf8 } from '../auth/input-hardening';
 import { correlationMiddleware } from '../jobs/caller';
 import { ApiError } from './api-error';
 import { ApiExceptionFilter } from './api-exception.filter';
@@ -52,7 +53,7 @@ function requireJsonBody(req: Request, _res: Response, next: NextFunction): void
 }
 
 function jsonBody(limits: HttpLimits): RequestHandler {
-  const parser = (limit: number) => express.json({ limit, type: JSON_TYPES, strict: true });
+  const parser = (limit: number) => express.json({ limit, type: JSON_TYPES, strict: true, verify: flagInvalidUtf8 });
   const small = parser(limits.maxBodyBytes);
   const batch = parser(limits.maxBatchBodyBytes);
   return (req, res, next) => {
@@ -63,12 +64,12 @@ function jsonBody(limits: HttpLimits): RequestHandler {
 
 /** XML bodies arrive as text, under the same limit as JSON. */
 function xmlBody(limits: HttpLimits): RequestHandler {
-  const parse = express.text({ limit: limits.maxBodyBytes, type: XML_TYPES });
+  const parse = express.text({ limit: limits.maxBodyBytes, type: XML_TYPES, verify: flagInvalidUtf8 });
   return (req, res, next) => parse(req, res, (error?: unknown) => next(error === undefined || error === null ? undefined : fromBodyParser(error as BodyParserError)));
 }
 
 /** Registered before Nest's routes, identically by main.ts and the tests. */
 export function configureHttp(app: INestApplication, limits: HttpLimits = loadHttpLimits()): void {
-  app.use(correlationMiddleware, requireJsonBody, jsonBody(limits), xmlBody(limits));
+  app.use(correlationMiddleware, requireJsonBody, jsonBody(limits), xmlBody(limits), bodyHardening());
   app.useGlobalFilters(new ApiExceptionFilter());
 }

@@ -65,8 +65,12 @@ export class ReadModelRebuild {
       job: (tenant, jobId) => jobRow.get(tenant, jobId) ?? null,
       definition: (tenant, definitionId) => definitionRow.get(tenant, definitionId) ?? null,
     };
+    // An update in place, not INSERT OR REPLACE, which deletes and reinserts the wide row on every change.
     const upsert = (t: ReadModelTable) =>
-      this.db.prepare(`INSERT OR REPLACE INTO ${t.name} (${t.columns.join(', ')}) VALUES (${t.columns.map((c) => `@${c}`).join(', ')})`);
+      this.db.prepare(
+        `INSERT INTO ${t.name} (${t.columns.join(', ')}) VALUES (${t.columns.map((c) => `@${c}`).join(', ')}) ` +
+          `ON CONFLICT (${t.key.join(', ')}) DO UPDATE SET ${t.columns.filter((c) => !t.key.includes(c)).map((c) => `${c} = excluded.${c}`).join(', ')}`,
+      );
     const upsertJob = upsert(READ_MODEL_TABLES[0]);
     const upsertDefinition = upsert(READ_MODEL_TABLES[1]);
     const addCount = this.db.prepare(

@@ -25,7 +25,7 @@ export interface ReplayProgress {
   lastSeq: number;
 }
 
-export const DEFAULT_GROUP_SIZE = 4_000;
+export const DEFAULT_GROUP_SIZE = 10_000;
 
 /**
  * Keeps only events up to `until`. Once a stream has an event after it, the stream's later events are dropped

@@ -1,10 +1,12 @@
 import { Command } from 'commander';
 import { statusCommand } from './commands/status';
+import { replayCommand } from './commands/replay';
+import { auditCommand } from './commands/audit';
 import { CONFIG_FILE } from './config';
 import { runtimeOf } from './runtime';
 
 /** Every command registers itself here: one file per command under commands/. */
-const COMMANDS = [statusCommand];
+const COMMANDS = [statusCommand, replayCommand, auditCommand];
 
 export function buildProgram(): Command {
   const program = new Command('jobstream')

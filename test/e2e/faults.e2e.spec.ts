@@ -70,6 +70,18 @@ async function statusOf(gatewayUrl: string, jobId: string): Promise<string | und
   return res?.body?.status;
 }
 
+/** Waits for every job to complete; on time-out shows where jobs stand and what the services said. */
+async function waitAllCompleted(system: RunningSystem, jobIds: string[], timeoutMs: number): Promise<void> {
+  try {
+    await waitFor(() => allCompleted(system.gatewayUrl, jobIds), timeoutMs, 500);
+  } catch (error) {
+    const statuses = await mapLimit(jobIds, 32, (id) => statusOf(system.gatewayUrl, id));
+    const byStatus = statuses.reduce<Record<string, number>>((acc, s) => ({ ...acc, [String(s)]: (acc[String(s)] ?? 0) + 1 }), {});
+    const logs = system.processes.map((p) => `--- ${p.name}\n${p.output().slice(-3000)}`).join('\n');
+    throw new Error(`${(error as Error).message}: ${JSON.stringify(byStatus)}\n${logs}`);
+  }
+}
+
 const allCompleted = async (gatewayUrl: string, jobIds: string[]) =>
   (await mapLimit(jobIds, 32, (id) => statusOf(gatewayUrl, id))).every((s) => s === 'COMPLETED');
 
@@ -227,7 +239,7 @@ describe('faults on one nats-server (real processes)', () => {
     await new Promise((r) => setTimeout(r, 1_500));
     await system.nats.restart();
     const jobIds = (await submitting).filter((id): id is string => id !== null);
-    await waitFor(() => allCompleted(system.gatewayUrl, jobIds), 120_000, 500);
+    await waitAllCompleted(system, jobIds, 120_000);
 
     const figures = await audit(store, jobIds);
     expect(figures).toMatchObject({ submitted: total, completed: total, lost: 0, duplicated: 0 });
@@ -275,7 +287,7 @@ describe('a 3-node nats-server cluster (JETSTREAM_REPLICAS=3)', () => {
     const victim = nodes[1];
     await victim.kill();
     const jobIds = (await submitting).filter((id): id is string => id !== null);
-    await waitFor(() => allCompleted(system.gatewayUrl, jobIds), 120_000, 500);
+    await waitAllCompleted(system, jobIds, 120_000);
 
     await victim.restart();
     const nc = await connect({ servers: victim.url });

@@ -58,14 +58,15 @@ export class Fleet implements JobLiveness {
       openFleetBucket(nc, FLEET_BUCKETS.heartbeats, HEARTBEAT_BUCKET_TTL_MS),
       openFleetBucket(nc, FLEET_BUCKETS.leases),
     ]);
-    let fleet: Fleet | undefined;
+    // The registry and replicas read the fleet's job sets, and the fleet is built from them.
+    const ref: { fleet?: Fleet } = {};
     const replicas = new Replicas({
       store,
       nc,
       executorId: executor.executorId,
       handlers,
       children,
-      ownsHere: (tenant, jobId) => fleet?.local.has(keyOf(tenant, jobId)) ?? false,
+      ownsHere: (tenant, jobId) => ref.fleet?.local.has(keyOf(tenant, jobId)) ?? false,
       log: logger,
     });
     const registry = new FleetRegistry(
@@ -73,12 +74,12 @@ export class Fleet implements JobLiveness {
       { executorId: executor.executorId, host: executor.host, types: [...handlers.keys()], capacity: executor.capacity },
       config.executorTtlMs,
       {
-        snapshot: () => ({ inFlight: deps.inFlight(), scaled: fleet ? [...fleet.scaled.values()] : [] }),
+        snapshot: () => ({ inFlight: deps.inFlight(), scaled: ref.fleet ? [...ref.fleet.scaled.values()] : [] }),
         onFleet: (records) => replicas.reconcile(records),
         warn,
       },
     );
-    fleet = new Fleet(
+    const fleet = new Fleet(
       nc,
       store,
       executor,
@@ -89,6 +90,7 @@ export class Fleet implements JobLiveness {
       replicas,
       logger,
     );
+    ref.fleet = fleet;
     return fleet;
   }
 

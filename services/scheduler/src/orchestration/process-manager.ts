@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { AUTHORIZATION_HEADER, serviceAuthorization } from '@jobstream/auth';
 import { jobIdFor } from '@jobstream/contracts';
 import {
   decideJob,
@@ -69,6 +70,8 @@ export class OrchestrationProcessManager {
   private subscription?: Subscription;
   private checkpoints?: CheckpointStore;
   private index!: OrchestrationIndex;
+  /** The gateway authenticates NATS submits; the scheduler signs them as `service:scheduler`. */
+  private readonly authorization = serviceAuthorization('scheduler');
 
   constructor(
     private readonly store: EventStore,
@@ -207,6 +210,8 @@ export class OrchestrationProcessManager {
     const h = natsHeaders();
     h.set('x-correlation-id', event.correlationId);
     h.set('x-causation-id', event.eventId);
+    const authorization = await this.authorization();
+    if (authorization) h.set(AUTHORIZATION_HEADER, authorization);
     const reply = codec.decode((await this.nc.request(subjects.submit(tenant), codec.encode(body), { headers: h, timeout: SUBMIT_TIMEOUT_MS })).data) as {
       statusCode?: number;
       message?: string;

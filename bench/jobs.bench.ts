@@ -211,10 +211,12 @@ async function runBull(): Promise<Side> {
   const redis = await startRedis();
   const connection = { host: '127.0.0.1', port: redis.port };
   const name = 'bench';
-  const queue = new Queue(name, { connection });
-  const events = new QueueEvents(name, { connection });
   const workers: ChildProcess[] = [];
+  let queue: Queue | undefined;
+  let events: QueueEvents | undefined;
   try {
+    queue = new Queue(name, { connection });
+    events = new QueueEvents(name, { connection });
     await events.waitUntilReady();
     workers.push(await startBullWorker(redis.port, name));
     await bullThroughput(queue, WARMUP);
@@ -225,8 +227,8 @@ async function runBull(): Promise<Side> {
     return { one, two, latency };
   } finally {
     await Promise.all(workers.map(stopChild));
-    await events.close();
-    await queue.close();
+    await events?.close();
+    await queue?.close();
     await redis.stop();
   }
 }
@@ -236,9 +238,11 @@ async function runJobstream(): Promise<Side> {
   const system = await startSystem({
     env: { LOG_LEVEL: 'warn', ...(profileDir && { NODE_OPTIONS: `--require ${resolve(__dirname, 'cpu-profile.cjs')}`, BENCH_CPU_PROF: resolve(profileDir) }) },
   });
-  const nc = await connect({ servers: system.nats.url });
-  const watch = await CompletionWatch.open(nc);
+  let nc: NatsConnection | undefined;
+  let watch: CompletionWatch | undefined;
   try {
+    nc = await connect({ servers: system.nats.url });
+    watch = await CompletionWatch.open(nc);
     await jobstreamThroughput(system, watch, WARMUP);
     const one = await jobstreamThroughput(system, watch, JOBS);
     const latency = await jobstreamLatency(system, watch, LATENCY_SAMPLES);
@@ -252,8 +256,8 @@ async function runJobstream(): Promise<Side> {
       for (const p of system.processes) p.process.kill('SIGUSR2');
       await new Promise((r) => setTimeout(r, 3_000));
     }
-    watch.stop();
-    await nc.close();
+    watch?.stop();
+    await nc?.close();
     await system.stop();
   }
 }

@@ -39,12 +39,17 @@ export class CheckpointStore {
   }
 
   private async flushLoop(): Promise<void> {
+    let position: string | null = null;
     try {
       while (this.pending !== null) {
-        const position = this.pending;
+        position = this.pending;
         this.pending = null;
         await this.kv.put(this.key, position);
       }
+    } catch {
+      // NATS is unreachable: keep the position for the next save. Nobody awaits this loop, so a
+      // rejection here would be unhandled and end the process.
+      this.pending ??= position;
     } finally {
       this.writing = null;
     }

@@ -97,7 +97,7 @@ export async function startSystem(
         const dead = processes.find((p) => p.process.exitCode !== null);
         if (dead) throw new Error(`${dead.name} exited with code ${dead.process.exitCode} during start-up`);
         return (await fetch(`${gatewayUrl}/health`).catch(() => null))?.ok === true;
-      }, 30_000);
+      }, 60_000);
     } catch (error) {
       const logs = processes.map((p) => `--- ${p.name}\n${p.output()}`).join('\n');
       await system.stop();

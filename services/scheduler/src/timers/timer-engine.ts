@@ -70,7 +70,7 @@ export class TimerEngine {
   ) {
     this.clock = options.clock ?? systemClock;
     this.misfireThresholdMs = options.misfireThresholdMs ?? 60_000;
-    this.concurrency = options.concurrency ?? 64;
+    this.concurrency = options.concurrency ?? 256;
   }
 
   get size(): number {

@@ -2,11 +2,18 @@ import { Command } from 'commander';
 import { statusCommand } from './commands/status';
 import { replayCommand } from './commands/replay';
 import { auditCommand } from './commands/audit';
+import { cancelCommand } from './commands/cancel';
+import { defsCommand } from './commands/defs';
+import { historyCommand } from './commands/history';
+import { orchCommand } from './commands/orch';
+import { retryCommand } from './commands/retry';
+import { submitCommand } from './commands/submit';
+import { watchCommand } from './commands/watch';
 import { CONFIG_FILE } from './config';
 import { runtimeOf } from './runtime';
 
 /** Every command registers itself here: one file per command under commands/. */
-const COMMANDS = [statusCommand, replayCommand, auditCommand];
+const COMMANDS = [submitCommand, statusCommand, watchCommand, cancelCommand, retryCommand, historyCommand, defsCommand, orchCommand, replayCommand, auditCommand];
 
 export function buildProgram(): Command {
   const program = new Command('jobstream')

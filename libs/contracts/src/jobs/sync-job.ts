@@ -28,9 +28,14 @@ export interface SyncRunRequest {
 /**
  * `busy`: no free slot, the job stays with the work queue. `done`: the job as the executor left it,
  * after every transition it made was appended; terminal when it ran the job, otherwise as it found
- * it (another executor already took it, or it was cancelled meanwhile).
+ * it (another executor already took it, or it was cancelled meanwhile). `taken`: the work queue's item
+ * for the job is already running it in this executor; the caller waits for the outcome.
  */
-export type SyncRunReply = { kind: 'busy' } | { kind: 'done'; result: SyncJobResult } | { kind: 'error'; message: string };
+export type SyncRunReply =
+  | { kind: 'busy' }
+  | { kind: 'done'; result: SyncJobResult }
+  | { kind: 'taken' }
+  | { kind: 'error'; message: string };
 
 /** Why a synchronous request answered 202 and left the job to the background. */
 export type SyncFallbackReason = 'timeout' | 'no-executor' | 'executors-at-capacity' | 'gateway-draining' | 'executor-error';

@@ -84,7 +84,7 @@ export class SyncResponder {
       const known = events.length > 0 ? { state: events.reduce(jobAggregate.evolve, jobAggregate.initial), revision: events.length - 1 } : undefined;
       const item = { tenant: request.tenant, jobId: request.jobId, type, correlationId: request.correlationId, causationId: request.causationId };
       const result = known ? await this.runner.runSync(item, known) : await this.runner.run(item);
-      reply = result.kind === 'done' && result.state ? { kind: 'done', result: syncResultOf(result.state) } : { kind: 'busy' };
+      reply = result.kind === 'done' && result.state ? { kind: 'done', result: syncResultOf(result.state) } : { kind: 'taken' };
     } catch (error) {
       // The store failed mid-way: the job keeps its events so far and the work item finishes it.
       this.logger.warn(`sync job failed, left to the work queue: ${(error as Error).message}`);

@@ -132,9 +132,11 @@ export class SyncService implements OnModuleDestroy {
       case 'error':
         this.logger.warn(`executor failed sync job ${answer.jobId}: ${reply.message}`);
         return fallback('executor-error');
+      case 'taken':
+        return this.await(t, answer.jobId, deadline, true, fallback);
       case 'done':
         if (isTerminal(reply.result.status as JobState['status'])) return { statusCode: 200, body: reply.result };
-        // Another executor took it first (or it timed out and awaits a takeover): wait for it.
+        // The work queue's item got there first (or the job timed out and awaits a takeover): wait for it.
         return this.await(t, answer.jobId, deadline, true, fallback);
     }
   }

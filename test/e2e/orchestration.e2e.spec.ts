@@ -116,9 +116,9 @@ describe('orchestration end to end (real processes, real nats-server)', () => {
     expect(asXml.text).toContain('id="sample_orchestration_task"');
 
     // The same definition as JSON under another id; then both come back in the list and the export.
-    const { id: _id, ...rest } = created.json;
-    expect((await call('POST', '/', { id: 'sample_json', ...rest })).status).toBe(201);
-    expect((await call('POST', '/', { id: 'sample_json', ...rest })).status).toBe(409);
+    const asJson = { ...created.json, id: 'sample_json' };
+    expect((await call('POST', '/', asJson)).status).toBe(201);
+    expect((await call('POST', '/', asJson)).status).toBe(409);
     const list = await call('GET', '/');
     expect(list.json.map((d: { id: string }) => d.id)).toEqual(expect.arrayContaining(['sample_orchestration_task', 'sample_json']));
     const exported = await call('GET', ':export');

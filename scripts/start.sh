@@ -37,8 +37,11 @@ if [ "${START_NATS:-1}" = 1 ]; then
   for _ in $(seq 1 100); do (exec 3<>"/dev/tcp/127.0.0.1/$NATS_PORT") 2>/dev/null && break; sleep 0.1; done
 fi
 
+# NATS-only services serve /metrics on their own port (the gateway serves it on its HTTP port).
+METRICS_BASE_PORT="${METRICS_BASE_PORT:-9464}"
+declare -A METRICS_PORTS=([projector]=$METRICS_BASE_PORT [lock-manager]=$((METRICS_BASE_PORT + 1)) [scheduler]=$((METRICS_BASE_PORT + 2)) [executor]=$((METRICS_BASE_PORT + 3)))
 for service in projector lock-manager scheduler executor gateway; do
-  node "services/$service/dist/main.js" >"$DATA_DIR/logs/$service.log" 2>&1 &
+  METRICS_PORT="${METRICS_PORTS[$service]:-}" node "services/$service/dist/main.js" >"$DATA_DIR/logs/$service.log" 2>&1 &
   pids+=($!)
   echo "    started $service (pid $!, log $DATA_DIR/logs/$service.log)"
 done
@@ -50,6 +53,8 @@ for _ in $(seq 1 300); do
     echo "jobstream is up."
     echo "  gateway:   http://localhost:$HTTP_PORT"
     echo "  health:    http://localhost:$HTTP_PORT/health"
+    echo "  dashboard: http://localhost:$HTTP_PORT/dashboard    API docs: http://localhost:$HTTP_PORT/api/docs"
+    echo "  metrics:   http://localhost:$HTTP_PORT/metrics/all (every service; each also on :$METRICS_BASE_PORT-$((METRICS_BASE_PORT + 3))/metrics)"
     echo "  logs:      $DATA_DIR/logs/*.log   (readable: npx pino-pretty < $DATA_DIR/logs/gateway.log)"
     echo "Press Ctrl-C to stop."
     wait

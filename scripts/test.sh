@@ -4,7 +4,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 export NX_DAEMON=false NX_NO_CLOUD=true NX_TUI=false
 
-bash scripts/ensure-deps.sh
+bash scripts/ensure-deps.sh chromium
 
 # Run a step quietly; print its output only when it fails.
 quiet() { local out; out=$("$@" 2>&1) || { echo "$out"; return 1; }; }

@@ -1,4 +1,7 @@
 import { render } from 'preact';
 import { App } from './app';
 
-render(<App />, document.getElementById('app') as HTMLElement);
+const root = document.getElementById('app') as HTMLElement;
+// The static "Loading…" placeholder is replaced, not kept beside the app.
+root.replaceChildren();
+render(<App />, root);

@@ -1,6 +1,6 @@
-import { JSONCodec, type ConsumerInfo, type NatsConnection, type Subscription } from 'nats';
+import type { ConsumerInfo, NatsConnection, Subscription } from 'nats';
 import { Gauge } from 'prom-client';
-import { FLEET_BUCKETS, type ExecutorRecord } from '../fleet';
+import { FLEET_BUCKETS, listExecutors, type ExecutorRecord } from '../fleet';
 import { rpc } from '../rpc';
 import { LOCK_SUBJECTS, subjects, WORK_STREAM } from '../subjects';
 import { metricsRegistry } from './registry';
@@ -34,6 +34,25 @@ export class KnownTenants {
   stop(): void {
     this.subscription?.unsubscribe();
   }
+}
+
+/**
+ * One remote read per scrape for several gauges: prom-client collects all metrics concurrently, so
+ * each gauge awaits the same read and sets its own values from it.
+ */
+function sharedRead<T>(read: () => Promise<T>): () => Promise<T> {
+  let current: Promise<T> | null = null;
+  return () => {
+    if (!current) {
+      current = read();
+      // Released once settled: the next scrape reads afresh.
+      void current.then(
+        () => (current = null),
+        () => (current = null),
+      );
+    }
+    return current;
+  };
 }
 
 const eachTenant = async (tenants: KnownTenants, read: (tenant: string) => Promise<void>) => {
@@ -80,11 +99,29 @@ export function projectorCollectors(nc: NatsConnection, tenants: KnownTenants): 
 
 /** The scheduler: depth and oldest waiting item of each `work-<type>` consumer of the work queue. */
 export function schedulerCollectors(nc: NatsConnection): void {
-  const oldest = new Gauge({
-    name: 'jobstream_queue_oldest_waiting_seconds',
-    help: 'Age of the oldest work item not yet delivered to an executor, by job type.',
-    labelNames: ['type'] as const,
-    registers: [metricsRegistry],
+  const read = sharedRead(async () => {
+    const byType: { type: string; depth: number; oldestSeconds: number | null }[] = [];
+    const jsm = await nc.jetstreamManager();
+    const consumers: ConsumerInfo[] = [];
+    try {
+      for await (const info of jsm.consumers.list(WORK_STREAM)) consumers.push(info);
+    } catch {
+      return byType; // no work stream yet: nothing has been queued
+    }
+    await Promise.all(
+      consumers
+        .filter((c) => c.name.startsWith('work-'))
+        .map(async (c) => {
+          const type = c.name.slice('work-'.length);
+          if (c.num_pending === 0) return byType.push({ type, depth: 0, oldestSeconds: 0 });
+          // The first message on the type's subject after the last one delivered is the oldest still waiting.
+          // The server's STREAM.MSG.GET takes next_by_subj; the client's types only list it for direct gets.
+          const request = { seq: c.delivered.stream_seq + 1, next_by_subj: subjects.work(type) } as unknown as { seq: number };
+          const msg = await jsm.streams.getMessage(WORK_STREAM, request).catch(() => null);
+          byType.push({ type, depth: c.num_pending, oldestSeconds: msg ? Math.max(0, (Date.now() - msg.time.getTime()) / 1000) : null });
+        }),
+    );
+    return byType;
   });
   new Gauge({
     name: 'jobstream_queue_depth',
@@ -93,39 +130,34 @@ export function schedulerCollectors(nc: NatsConnection): void {
     registers: [metricsRegistry],
     async collect() {
       this.reset();
-      oldest.reset();
-      const jsm = await nc.jetstreamManager();
-      const consumers: ConsumerInfo[] = [];
-      try {
-        for await (const info of jsm.consumers.list(WORK_STREAM)) consumers.push(info);
-      } catch {
-        return; // no work stream yet: nothing has been queued
-      }
-      await Promise.all(
-        consumers
-          .filter((c) => c.name.startsWith('work-'))
-          .map(async (c) => {
-            const type = c.name.slice('work-'.length);
-            this.set({ type }, c.num_pending);
-            if (c.num_pending === 0) return oldest.set({ type }, 0);
-            // The first message on the type's subject after the last one delivered is the oldest still waiting.
-            // The server's STREAM.MSG.GET takes next_by_subj; the client's types only list it for direct gets.
-            const request = { seq: c.delivered.stream_seq + 1, next_by_subj: subjects.work(type) } as unknown as { seq: number };
-            const msg = await jsm.streams.getMessage(WORK_STREAM, request).catch(() => null);
-            if (msg) oldest.set({ type }, Math.max(0, (Date.now() - msg.time.getTime()) / 1000));
-          }),
-      );
+      for (const t of await read()) this.set({ type: t.type }, t.depth);
+    },
+  });
+  new Gauge({
+    name: 'jobstream_queue_oldest_waiting_seconds',
+    help: 'Age of the oldest work item not yet delivered to an executor, by job type.',
+    labelNames: ['type'] as const,
+    registers: [metricsRegistry],
+    async collect() {
+      this.reset();
+      for (const t of await read()) if (t.oldestSeconds !== null) this.set({ type: t.type }, t.oldestSeconds);
     },
   });
 }
 
 /** The lock manager: holders and waiters of each known tenant's lock table. */
 export function lockManagerCollectors(nc: NatsConnection, tenants: KnownTenants): void {
-  const holders = new Gauge({
-    name: 'jobstream_lock_holders',
-    help: 'Jobs holding a lock, by tenant.',
-    labelNames: ['tenant'] as const,
-    registers: [metricsRegistry],
+  const read = sharedRead(async () => {
+    const counts: { tenant: string; holders: number; waiters: number }[] = [];
+    await eachTenant(tenants, async (tenant) => {
+      const table = await rpc<{ resources: { holders: unknown[]; waiters: unknown[] }[] }>(nc, LOCK_SUBJECTS.table, { tenant }, SCRAPE_TIMEOUT_MS);
+      counts.push({
+        tenant,
+        holders: table.resources.reduce((n, r) => n + r.holders.length, 0),
+        waiters: table.resources.reduce((n, r) => n + r.waiters.length, 0),
+      });
+    });
+    return counts;
   });
   new Gauge({
     name: 'jobstream_lock_waiters',
@@ -134,48 +166,39 @@ export function lockManagerCollectors(nc: NatsConnection, tenants: KnownTenants)
     registers: [metricsRegistry],
     async collect() {
       this.reset();
-      holders.reset();
-      await eachTenant(tenants, async (tenant) => {
-        const table = await rpc<{ resources: { holders: unknown[]; waiters: unknown[] }[] }>(nc, LOCK_SUBJECTS.table, { tenant }, SCRAPE_TIMEOUT_MS);
-        this.set({ tenant }, table.resources.reduce((n, r) => n + r.waiters.length, 0));
-        holders.set({ tenant }, table.resources.reduce((n, r) => n + r.holders.length, 0));
-      });
+      for (const c of await read()) this.set({ tenant: c.tenant }, c.waiters);
+    },
+  });
+  new Gauge({
+    name: 'jobstream_lock_holders',
+    help: 'Jobs holding a lock, by tenant.',
+    labelNames: ['tenant'] as const,
+    registers: [metricsRegistry],
+    async collect() {
+      this.reset();
+      for (const c of await read()) this.set({ tenant: c.tenant }, c.holders);
     },
   });
 }
 
-const recordCodec = JSONCodec<ExecutorRecord>();
-
 /** The gateway: the executor fleet as its registry bucket shows it (capacity and jobs in flight per executor). */
 export function fleetCollectors(nc: NatsConnection): void {
-  const capacity = new Gauge({
-    name: 'jobstream_executor_capacity',
-    help: 'Jobs an executor may run at once, per live executor (fleet registry).',
-    labelNames: ['executor', 'host'] as const,
-    registers: [metricsRegistry],
+  const read = sharedRead(async () => {
+    // bindOnly: reading metrics must never create the bucket with the wrong settings.
+    const kv = await nc.jetstream().views.kv(FLEET_BUCKETS.executors, { bindOnly: true }).catch(() => null);
+    return kv ? listExecutors(kv) : [];
   });
-  new Gauge({
-    name: 'jobstream_executor_in_flight',
-    help: 'Jobs an executor runs now, per live executor (fleet registry): capacity in use.',
-    labelNames: ['executor', 'host'] as const,
-    registers: [metricsRegistry],
-    async collect() {
-      this.reset();
-      capacity.reset();
-      // bindOnly: reading metrics must never create the bucket with the wrong settings.
-      const kv = await nc.jetstream().views.kv(FLEET_BUCKETS.executors, { bindOnly: true }).catch(() => null);
-      if (!kv) return;
-      const keys: string[] = [];
-      for await (const key of await kv.keys()) keys.push(key);
-      await Promise.all(
-        keys.map(async (key) => {
-          const entry = await kv.get(key);
-          if (!entry || entry.operation !== 'PUT') return;
-          const record = recordCodec.decode(entry.value);
-          this.set({ executor: record.executorId, host: record.host }, record.inFlight);
-          capacity.set({ executor: record.executorId, host: record.host }, record.capacity);
-        }),
-      );
-    },
-  });
+  const gauge = (name: string, help: string, value: (r: ExecutorRecord) => number) =>
+    new Gauge({
+      name,
+      help,
+      labelNames: ['executor', 'host'] as const,
+      registers: [metricsRegistry],
+      async collect() {
+        this.reset();
+        for (const r of await read()) this.set({ executor: r.executorId, host: r.host }, value(r));
+      },
+    });
+  gauge('jobstream_executor_capacity', 'Jobs an executor may run at once, per live executor (fleet registry).', (r) => r.capacity);
+  gauge('jobstream_executor_in_flight', 'Jobs an executor runs now, per live executor (fleet registry): capacity in use.', (r) => r.inFlight);
 }

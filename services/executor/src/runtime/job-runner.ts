@@ -1,5 +1,5 @@
 import { isDomainError, isTerminal, JobCommand, JobState } from '@jobstream/domain';
-import { publishTransition, WorkItem } from '@jobstream/messaging';
+import { publishTransition, timeHandler, WorkItem } from '@jobstream/messaging';
 import { NatsConnection } from 'nats';
 import { isStructuredFailure, JobContext, JobHandlerRegistration, JobOutcome } from '../sdk/job-handler';
 import { ExecutorConfig } from './executor-config';
@@ -119,7 +119,7 @@ export class JobRunner {
     this.running.set(key(item.tenant, item.jobId), job);
     try {
       await this.liveness?.started(job, registered.registration);
-      const outcome = await this.execute(job, registered, resuming);
+      const outcome = await timeHandler(job.type, () => this.execute(job, registered, resuming), (o) => o.kind);
       await job.settle().catch(() => undefined);
       await this.record(job, registered, outcome);
     } finally {

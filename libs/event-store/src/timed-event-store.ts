@@ -1,9 +1,16 @@
+import { Logger } from '@nestjs/common';
 import { eventAppendSeconds } from '@jobstream/messaging';
 import { ConcurrencyError } from './errors';
 import type { EventStore } from './port';
 
 /** `<tenant>.<aggregate>.<id>`: the aggregate keeps the label set small (tenants and ids would not). */
 const aggregateOf = (streamId: string): string => streamId.split('.')[1] ?? 'unknown';
+
+/**
+ * The trace of one append at debug level: every service appends through here, so with LOG_LEVEL=debug
+ * `grep <jobId or correlationId> .data/logs/*.log` follows a job through every service that wrote for it.
+ */
+const trace = new Logger('event-store');
 
 /**
  * The store with every append observed by `jobstream_event_append_seconds`. A Proxy rather than a
@@ -15,6 +22,10 @@ export function timedEventStore<S extends EventStore>(store: S): S {
     try {
       const result = await store.append(streamId, events, expectedRevision);
       stop({ outcome: 'ok' });
+      const first = events[0];
+      if (first) {
+        trace.debug({ streamId, types: events.map((e) => e.type), correlationId: first.correlationId, causationId: first.causationId, actor: first.actor, revision: result.nextExpectedRevision }, 'appended');
+      }
       return result;
     } catch (error) {
       stop({ outcome: error instanceof ConcurrencyError ? 'conflict' : 'error' });

@@ -49,7 +49,7 @@ export async function startAuthGateway(env: Record<string, string> = {}): Promis
   const call: AuthGateway['call'] = async (method, path, options = {}) => {
     const headers: Record<string, string> = { ...options.headers };
     if (options.credential !== undefined) headers.authorization = `Bearer ${options.credential}`;
-    let body: BodyInit | undefined;
+    let body: RequestInit['body'];
     if (options.raw !== undefined) body = options.raw;
     else if (options.body !== undefined) body = JSON.stringify(options.body);
     if (body !== undefined) headers['content-type'] = options.contentType ?? 'application/json';

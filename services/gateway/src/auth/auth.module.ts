@@ -6,6 +6,7 @@ import { ApiKeysService } from './api-keys.service';
 import { AuthGuard } from './auth.guard';
 import { AUTH_CONFIG, loadAuthConfig, type AuthConfig } from './auth-config';
 import { Authenticator } from './authenticator';
+import { NoBodyGuard } from './input-hardening';
 import { registerNatsAuthenticator } from './nats-auth';
 import { RateLimitGuard } from './rate-limit.guard';
 
@@ -27,9 +28,10 @@ const config = (): AuthConfig => loadAuthConfig();
     { provide: AUTH_CONFIG, useFactory: config },
     ApiKeysService,
     Authenticator,
-    // Guards run in this order: who you are and what you may do, then how often.
+    // Guards run in this order: who you are and what you may do, how often, then what you send.
     { provide: APP_GUARD, useClass: AuthGuard },
     { provide: APP_GUARD, useClass: RateLimitGuard },
+    { provide: APP_GUARD, useClass: NoBodyGuard },
   ],
   exports: [Authenticator, ApiKeysService],
 })

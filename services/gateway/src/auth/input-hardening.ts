@@ -1,3 +1,4 @@
+import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
 import { isUtf8 } from 'node:buffer';
 import type { IncomingMessage } from 'node:http';
 import type { NextFunction, Request, Response } from 'express';
@@ -40,4 +41,27 @@ export function bodyHardening(maxDepth = loadMaxJsonDepth()) {
     if (jsonDepthExceeds(req.body, maxDepth)) return next(ApiError.badRequest('(body)', `the body is nested deeper than ${maxDepth} levels`));
     next();
   };
+}
+
+/** Nest's record of a handler's parameters (`@Body()` is RouteParamtypes.BODY = 3). */
+const ROUTE_ARGS_METADATA = '__routeArguments__';
+const BODY_PARAM = /^3:/;
+
+const isEmptyBody = (body: unknown): boolean =>
+  body === undefined || body === '' || (typeof body === 'object' && body !== null && !Array.isArray(body) && Object.keys(body).length === 0);
+
+/**
+ * A route whose handler takes no `@Body()` would silently ignore whatever is sent; the whitelist rule
+ * ("unknown fields are rejected") applies to it too: any non-empty body is a 400.
+ */
+@Injectable()
+export class NoBodyGuard implements CanActivate {
+  canActivate(context: ExecutionContext): boolean {
+    if (context.getType() !== 'http') return true;
+    const req = context.switchToHttp().getRequest<Request>();
+    if (isEmptyBody(req.body)) return true;
+    const args = (Reflect.getMetadata(ROUTE_ARGS_METADATA, context.getClass(), context.getHandler().name) ?? {}) as Record<string, unknown>;
+    if (Object.keys(args).some((key) => BODY_PARAM.test(key))) return true;
+    throw ApiError.badRequest('(body)', 'this route takes no request body');
+  }
 }

@@ -5,6 +5,7 @@ import { auditCommand } from './commands/audit';
 import { cancelCommand } from './commands/cancel';
 import { defsCommand } from './commands/defs';
 import { historyCommand } from './commands/history';
+import { keysCommand } from './commands/keys';
 import { orchCommand } from './commands/orch';
 import { retryCommand } from './commands/retry';
 import { submitCommand } from './commands/submit';
@@ -13,7 +14,7 @@ import { CONFIG_FILE } from './config';
 import { runtimeOf } from './runtime';
 
 /** Every command registers itself here: one file per command under commands/. */
-const COMMANDS = [submitCommand, statusCommand, watchCommand, cancelCommand, retryCommand, historyCommand, defsCommand, orchCommand, replayCommand, auditCommand];
+const COMMANDS = [submitCommand, statusCommand, watchCommand, cancelCommand, retryCommand, historyCommand, defsCommand, orchCommand, replayCommand, auditCommand, keysCommand];
 
 export function buildProgram(): Command {
   const program = new Command('jobstream')

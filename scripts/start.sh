@@ -17,6 +17,18 @@ DATA_DIR="${JOBSTREAM_DATA_DIR:-.data}"
 mkdir -p "$DATA_DIR/nats" "$DATA_DIR/logs"
 export PROJECTOR_DB="${PROJECTOR_DB:-$DATA_DIR/projector.sqlite}"
 
+# Authentication (docs/security.md): the secret services sign their NATS requests with, and the
+# bootstrap admin key, both generated on the first start and kept (mode 600) in the data dir.
+new_secret() { (umask 077; node -e "process.stdout.write('$2'+require('crypto').randomBytes(32).toString('base64url'))" >"$1"); }
+[ -s "$DATA_DIR/service-secret" ] || new_secret "$DATA_DIR/service-secret" ""
+export JOBSTREAM_SERVICE_SECRET="${JOBSTREAM_SERVICE_SECRET:-$(cat "$DATA_DIR/service-secret")}"
+ADMIN_KEY_SOURCE="JOBSTREAM_ADMIN_KEY"
+if [ -z "${JOBSTREAM_ADMIN_KEY:-}" ]; then
+  [ -s "$DATA_DIR/admin-key" ] || new_secret "$DATA_DIR/admin-key" "jsk_admin_"
+  export JOBSTREAM_ADMIN_KEY="$(cat "$DATA_DIR/admin-key")"
+  ADMIN_KEY_SOURCE="$DATA_DIR/admin-key"
+fi
+
 pids=()
 nats_pid=""
 stop() {
@@ -53,6 +65,8 @@ for _ in $(seq 1 300); do
     echo "jobstream is up."
     echo "  gateway:   http://localhost:$HTTP_PORT"
     echo "  health:    http://localhost:$HTTP_PORT/health"
+    echo "  admin key: $JOBSTREAM_ADMIN_KEY   (from $ADMIN_KEY_SOURCE; AUTH=${AUTH:-on}; unless rotated since)"
+    echo "             e.g. JOBSTREAM_API_KEY=<admin key> npx jobstream keys create --name me --tenant default --right sys.admin"
     echo "  dashboard: http://localhost:$HTTP_PORT/dashboard    API docs: http://localhost:$HTTP_PORT/api/docs"
     echo "  metrics:   http://localhost:$HTTP_PORT/metrics/all (every service; each also on :$METRICS_BASE_PORT-$((METRICS_BASE_PORT + 3))/metrics)"
     echo "  logs:      $DATA_DIR/logs/*.log   (readable: npx pino-pretty < $DATA_DIR/logs/gateway.log)"

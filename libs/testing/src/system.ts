@@ -49,6 +49,8 @@ export async function startSystem(
     PROJECTOR_DB: join(dataDir, 'projector.sqlite'),
     LOG_LEVEL: 'warn',
     SHUTDOWN_GRACE_MS: '2000',
+    // Authentication is on in production; e2e tests of it pass AUTH: 'on' (docs/security.md).
+    AUTH: 'off',
     ...options.env,
   };
   const processes: ServiceProcess[] = [];

@@ -107,7 +107,7 @@ export function OrchestrationView({ taskId }: { taskId: string | null }) {
             <>
               <div class="section-head">
                 <h3>{selected?.name ?? taskId}</h3>
-                {can('Orchestration:run') && (
+                {can('Orch:run') && (
                   <ActionButton label="Launch" run={() => api('POST', `/sync/orchestration-tasks/${encodeURIComponent(taskId)}/instances`)} onDone={loadRuns} onError={setError} />
                 )}
               </div>
@@ -129,7 +129,7 @@ export function OrchestrationView({ taskId }: { taskId: string | null }) {
                           limit <Time iso={run.timeLimit} />
                         </span>
                       )}
-                      {can('Orchestration:run') && run.status === 'RUNNING' && !run.cancelRequested && (
+                      {can('Orch:run') && run.status === 'RUNNING' && !run.cancelRequested && (
                         <ActionButton
                           label="Cancel"
                           run={() => api('POST', `/sync/orchestration-tasks/${encodeURIComponent(taskId)}/instances/${run.instanceId}/~cancel`)}

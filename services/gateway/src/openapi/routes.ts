@@ -243,6 +243,18 @@ export const ROUTE_DOCS: Record<string, RouteDoc> = {
     ok: { 200: { description: 'The definition', schema: { type: 'object', additionalProperties: true } } },
     errors: [...BODY_ERRORS, 409],
   },
+  'POST /{tenant}/api/sync/orchestration-tasks:import': {
+    tag: 'orchestration',
+    summary: 'Bulk import of orchestration task definitions (JSON list, or the seed XML `dmn:OrchestrationTaskDefinitions`); existing ids are updated',
+    ok: { 200: { description: 'The imported definitions', schema: { type: 'object', additionalProperties: true } } },
+    errors: BODY_ERRORS,
+  },
+  'GET /{tenant}/api/sync/orchestration-tasks:export': {
+    tag: 'orchestration',
+    summary: 'Every orchestration task definition of the tenant: XML unless Accept asks for JSON',
+    ok: { 200: { description: 'The definitions', schema: { type: 'string' }, contentType: 'application/xml' } },
+    errors: [400, 500],
+  },
   'GET /{tenant}/api/sync/orchestration-tasks/{}': {
     tag: 'orchestration',
     summary: 'One orchestration task definition',

@@ -3,7 +3,11 @@ import { DomainEvent, parseStreamId } from '@jobstream/domain';
 import { CommittedBatch, EVENT_STORE, EventStore, Subscription } from '@jobstream/event-store';
 import { CheckpointStore, ensureWorkStream, NATS_CONNECTION, subjects, WorkItem, workCodec } from '@jobstream/messaging';
 import { JetStreamClient, NatsConnection } from 'nats';
+import { InFlightWindow } from './in-flight-window';
 import { becomesRunnable } from './runnable';
+
+/** Work-item publishes awaiting their JetStream ack at once; keeps the pipeline full (see README facts). */
+const MAX_IN_FLIGHT = 256;
 
 /**
  * Turns the event log into work: for every event that makes a job runnable it publishes a work item
@@ -16,6 +20,8 @@ export class DispatcherService implements OnApplicationBootstrap, BeforeApplicat
   private subscription?: Subscription;
   private checkpoints!: CheckpointStore;
   private js!: JetStreamClient;
+  private window!: InFlightWindow;
+  private stopping = false;
 
   constructor(
     @Inject(EVENT_STORE) private readonly store: EventStore,
@@ -26,17 +32,30 @@ export class DispatcherService implements OnApplicationBootstrap, BeforeApplicat
     await ensureWorkStream(await this.nc.jetstreamManager());
     this.js = this.nc.jetstream();
     this.checkpoints = await CheckpointStore.open(this.nc, 'dispatcher');
+    this.window = new InFlightWindow(MAX_IN_FLIGHT, (position) => this.checkpoints.save(position));
     const fromPosition = await this.checkpoints.load();
     this.subscription = await this.store.subscribe({ fromPosition, handler: (batch) => this.dispatch(batch) });
     this.logger.log(`dispatching from ${fromPosition ?? 'the start of the log'}`);
   }
 
+  /** Publishes are pipelined; the checkpoint trails the oldest publish not yet acknowledged. */
   private async dispatch(batch: CommittedBatch): Promise<void> {
     const events = batch.events.map((r) => r.event);
-    await Promise.all(
-      events.filter((e) => e.streamId.includes('.job.') && becomesRunnable(e, events)).map((e) => this.publish(e)),
-    );
-    this.checkpoints.save(batch.position);
+    const runnable = events.filter((e) => e.streamId.includes('.job.') && becomesRunnable(e, events));
+    await this.window.add(batch.position, Promise.all(runnable.map((e) => this.publishUntilAcked(e))));
+  }
+
+  /** A work item is idempotent (message id = event id), so retrying until JetStream acks is safe. */
+  private async publishUntilAcked(event: DomainEvent): Promise<void> {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await this.publish(event);
+      } catch (error) {
+        if (this.stopping) throw error;
+        this.logger.warn(`dispatch of ${event.streamId} failed (attempt ${attempt + 1}): ${(error as Error).message}`);
+        await new Promise((r) => setTimeout(r, Math.min(5000, 50 * 2 ** attempt)));
+      }
+    }
   }
 
   private async publish(event: DomainEvent): Promise<void> {
@@ -62,6 +81,8 @@ export class DispatcherService implements OnApplicationBootstrap, BeforeApplicat
 
   async beforeApplicationShutdown(): Promise<void> {
     await this.subscription?.stop();
+    this.stopping = true;
+    await this.window?.drain();
     await this.checkpoints?.flush();
   }
 }

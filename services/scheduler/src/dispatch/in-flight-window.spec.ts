@@ -1,0 +1,50 @@
+import { InFlightWindow } from './in-flight-window';
+
+function deferred() {
+  let resolve!: () => void;
+  let reject!: (e: Error) => void;
+  const promise = new Promise<void>((res, rej) => ((resolve = res), (reject = rej)));
+  return { promise, resolve, reject };
+}
+
+describe('InFlightWindow', () => {
+  it('commits a position only when it and every earlier one completed', async () => {
+    const committed: string[] = [];
+    const window = new InFlightWindow(10, (p) => committed.push(p));
+    const [a, b, c] = [deferred(), deferred(), deferred()];
+    await window.add('1', a.promise);
+    await window.add('2', b.promise);
+    await window.add('3', c.promise);
+    b.resolve();
+    c.resolve();
+    await Promise.resolve();
+    await Promise.resolve();
+    expect(committed).toEqual([]);
+    a.resolve();
+    await window.drain();
+    expect(committed).toEqual(['3']);
+  });
+
+  it('never commits past an effect that failed', async () => {
+    const committed: string[] = [];
+    const window = new InFlightWindow(10, (p) => committed.push(p));
+    await window.add('1', Promise.resolve());
+    await window.add('2', Promise.reject(new Error('publish failed')));
+    await window.add('3', Promise.resolve());
+    await window.drain();
+    expect(committed).toEqual(['1']);
+  });
+
+  it('makes the caller wait while the window is full', async () => {
+    const window = new InFlightWindow(2, () => undefined);
+    const first = deferred();
+    await window.add('1', first.promise);
+    let returned = false;
+    const adding = window.add('2', new Promise<void>(() => undefined)).then(() => (returned = true));
+    await new Promise((r) => setImmediate(r));
+    expect(returned).toBe(false);
+    first.resolve();
+    await adding;
+    expect(returned).toBe(true);
+  });
+});

@@ -1,7 +1,9 @@
 import { signServiceToken } from '@jobstream/auth';
 import { apiKeyStreamId, streamIdOf } from '@jobstream/domain';
 import { subjects } from '@jobstream/messaging';
-import { headers, JSONCodec } from 'nats';
+import { JetStreamEventStore } from '@jobstream/event-store';
+import { startNatsServer } from '@jobstream/testing';
+import { connect, headers, JSONCodec } from 'nats';
 import { ApiKeysService } from '../src/auth/api-keys.service';
 import { loadAuthConfig } from '../src/auth/auth-config';
 import { ADMIN_KEY, SERVICE_SECRET, startAuthGateway, TENANT, type AuthGateway } from './auth.test-helper';
@@ -73,9 +75,6 @@ describe('NATS entry points, safe XML and the bootstrap admin key (AUTH=on)', ()
       return true;
     });
     try {
-      const { startNatsServer } = await import('@jobstream/testing');
-      const { connect } = await import('nats');
-      const { JetStreamEventStore } = await import('@jobstream/event-store');
       const server = await startNatsServer();
       const nc = await connect({ servers: server.url });
       const store = await JetStreamEventStore.start(nc);

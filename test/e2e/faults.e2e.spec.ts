@@ -1,5 +1,6 @@
 import { createEventStore, loadEventStoreConfig, type EventStore } from '@jobstream/event-store';
 import { startNatsServer, startSystem, waitFor, type NatsServerHandle, type RunningSystem, type ServiceProcess } from '@jobstream/testing';
+import { ensureWorkStream, rpc, subjects } from '@jobstream/messaging';
 import { connect, JSONCodec } from 'nats';
 import { getJson, mapLimit, postJson } from './http';
 
@@ -9,7 +10,7 @@ import { getJson, mapLimit, postJson } from './http';
  * Deadlines are short through the jobs' `timeouts` and the services' env; no assertion is on speed.
  * Each test logs one line of figures (submitted / completed / lost / duplicated) for docs/reliability.md.
  */
-jest.setTimeout(300_000);
+jest.setTimeout(600_000);
 
 const TENANT = 'acme';
 const FAST = {
@@ -98,15 +99,23 @@ async function waitForEvent(store: EventStore, jobId: string, type: string, time
  * startSystem's own health wait is 30 s, too short for five Node processes on a busy 2-core machine:
  * start with no service (no wait), spawn them, and wait for /health longer.
  */
-async function bootSystem(env: Record<string, string>): Promise<RunningSystem> {
+async function bootSystem(env: Record<string, string>, oneByOne = false): Promise<RunningSystem> {
   const system = await startSystem({ services: [], env });
-  for (const service of ['projector', 'lock-manager', 'scheduler', 'executor', 'gateway'] as const) await system.spawn(service);
+  const nc = oneByOne ? await connect({ servers: env.NATS_URL ?? system.nats.url }) : undefined;
   try {
+    for (const service of ['projector', 'lock-manager', 'scheduler', 'executor', 'gateway'] as const) {
+      await system.spawn(service);
+      // On a cluster each service creates its replicated streams and buckets through RAFT: one at a time.
+      if (nc && service !== 'gateway') await waitFor(() => rpc(nc, subjects.health(service), {}, 1_000).then(() => true, () => false), 120_000, 250);
+    }
     await waitFor(async () => (await fetch(`${system.gatewayUrl}/health`).catch(() => null))?.ok === true, 150_000, 250);
   } catch (error) {
+    await nc?.close();
+    const logs = system.processes.map((p) => `--- ${p.name}\n${p.output().slice(-2000)}`).join('\n');
     await system.stop();
-    throw error;
+    throw new Error(`system did not become healthy: ${(error as Error).message}\n${logs}`);
   }
+  await nc?.close();
   return system;
 }
 
@@ -262,9 +271,23 @@ describe('a 3-node nats-server cluster (JETSTREAM_REPLICAS=3)', () => {
     const urls = nodes.map((n) => n.url).join(',');
     // JetStream answers once the cluster has elected its meta leader.
     const nc = await connect({ servers: urls });
-    await waitFor(async () => (await (await nc.jetstreamManager()).getAccountInfo().then(() => true, () => false)), 30_000, 200);
+    // Ready when an R3 stream can be placed: the meta leader is elected and knows all three peers.
+    const probe = async () => {
+      const jsm = await nc.jetstreamManager();
+      await jsm.streams.add({ name: 'PROBE', subjects: ['probe'], num_replicas: 3 });
+      await jsm.streams.delete('PROBE');
+    };
+    await waitFor(() => probe().then(() => true, () => false), 60_000, 500);
     await nc.close();
-    system = await bootSystem({ ...FAST, NATS_URL: urls, JETSTREAM_REPLICAS: '3', EXECUTOR_ID: 'exec-1' });
+    // The big replicated streams first, from here, so the services find them instead of all creating them at once.
+    process.env.JETSTREAM_REPLICAS = '3';
+    const setup = await connect({ servers: urls });
+    await ensureWorkStream(await setup.jetstreamManager());
+    await (await createEventStore(loadEventStoreConfig({ NATS_URL: urls, JETSTREAM_REPLICAS: '3' }), { nats: setup })).close();
+    await setup.close();
+    delete process.env.JETSTREAM_REPLICAS;
+    system = await bootSystem({ ...FAST, NATS_URL: urls, JETSTREAM_REPLICAS: '3', EXECUTOR_ID: 'exec-1' }, true);
+    console.log('[cluster] services up');
     await system.spawn('executor', { EXECUTOR_ID: 'exec-2' }, 'exec-2');
     store = await createEventStore(loadEventStoreConfig({ NATS_URL: urls }));
   });
@@ -276,18 +299,21 @@ describe('a 3-node nats-server cluster (JETSTREAM_REPLICAS=3)', () => {
   });
 
   it('kill -9 of one node under load: no accepted job lost, work continues, the node rejoins and catches up', async () => {
-    const total = 200;
+    const total = 100;
     let accepted = 0;
     const submitting = mapLimit([...Array(total).keys()], 20, async (i) => {
       const jobId = await submitThroughFaults(system.gatewayUrl, { type: 'echo', payload: { i }, idempotencyKey: `cluster-${i}` });
       if (jobId) accepted += 1;
       return jobId;
     });
-    await waitFor(() => accepted >= 50, 30_000, 20);
+    await waitFor(() => accepted >= 25, 60_000, 20);
     const victim = nodes[1];
     await victim.kill();
+    console.log(`[cluster] node-2 killed after ${accepted} accepted`);
     const jobIds = (await submitting).filter((id): id is string => id !== null);
+    console.log(`[cluster] ${jobIds.length} accepted`);
     await waitAllCompleted(system, jobIds, 120_000);
+    console.log('[cluster] all completed; restarting node-2');
 
     await victim.restart();
     const nc = await connect({ servers: victim.url });

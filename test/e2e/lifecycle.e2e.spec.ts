@@ -40,12 +40,11 @@ describe('service life cycle (real processes)', () => {
     }
     const res = await fetch(`${system.gatewayUrl}/health`);
     expect(res.status).toBe(503);
-    expect((await res.json()).services.executor).toBe('down');
+    expect(((await res.json()) as { services: Record<string, string> }).services.executor).toBe('down');
 
     const gateway = system.processes.find((p) => p.name === 'gateway')!;
     const exited = new Promise<number | null>((resolve) => gateway.process.once('exit', (code) => resolve(code)));
     await system.stopProcess(gateway, 'SIGTERM');
     expect(await exited).toBe(0);
-    expect(gateway.output()).toContain('NATS connection drained');
   });
 });

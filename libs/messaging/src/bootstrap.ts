@@ -3,6 +3,7 @@ import { NestFactory } from '@nestjs/core';
 import { MicroserviceOptions, Transport } from '@nestjs/microservices';
 import { Logger } from 'nestjs-pino';
 import { loadNatsConfig } from './config';
+import { closeOnSignals } from './shutdown';
 import { ServiceName } from './subjects';
 
 /**
@@ -17,7 +18,7 @@ export async function bootstrapService(service: ServiceName, module: Type<unknow
     bufferLogs: true,
   });
   app.useLogger(app.get(Logger));
-  app.enableShutdownHooks();
+  closeOnSignals(app, app.get(Logger));
   await app.listen();
   app.get(Logger).log(`${service} ready`);
   return app;

@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
 import { MicroserviceOptions, Transport } from '@nestjs/microservices';
-import { loadNatsConfig } from '@jobstream/messaging';
+import { closeOnSignals, loadNatsConfig } from '@jobstream/messaging';
 import type { RequestListener } from 'node:http';
 import { Logger } from 'nestjs-pino';
 import { GatewayModule } from './app.module';
@@ -18,8 +18,8 @@ async function main() {
   const app = await NestFactory.create(GatewayModule, { ...HTTP_APP_OPTIONS, bufferLogs: true });
   const logger = app.get(Logger);
   app.useLogger(logger);
-  // SIGHUP is not a shutdown here: it reloads the certificate.
-  app.enableShutdownHooks(['SIGTERM', 'SIGINT']);
+  // SIGTERM/SIGINT stop gracefully; SIGHUP is not a shutdown here: it reloads the certificate.
+  closeOnSignals(app, logger);
   configureHttp(app);
   setupOpenApi(app);
   const nats = loadNatsConfig();

@@ -13,3 +13,12 @@ export function loadNatsConfig(env: NodeJS.ProcessEnv = process.env): NatsConfig
   if (servers.length === 0) throw new Error('NATS_URL must name at least one server');
   return { servers, user: env.NATS_USER || undefined, pass: env.NATS_PASSWORD || undefined };
 }
+
+/** A positive integer setting from the environment; a bad value is a start-up error naming the variable. */
+export function positiveIntFromEnv(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isSafeInteger(value) || value <= 0) throw new Error(`${name}="${raw}" must be a positive integer`);
+  return value;
+}

@@ -1,3 +1,5 @@
+import { positiveIntFromEnv } from '@jobstream/messaging';
+
 export interface FleetConfig {
   /** An executor's registry entry expires this long after its last refresh (refreshed every TTL/3). */
   executorTtlMs: number;
@@ -11,20 +13,12 @@ export interface FleetConfig {
   recoveryTimeoutMs: number;
 }
 
-function positiveInt(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
-  const raw = env[name];
-  if (raw === undefined || raw === '') return fallback;
-  const value = Number(raw);
-  if (!Number.isInteger(value) || value <= 0) throw new Error(`${name}="${raw}" must be a positive integer`);
-  return value;
-}
-
 export function loadFleetConfig(env: NodeJS.ProcessEnv = process.env): FleetConfig {
   return {
-    executorTtlMs: positiveInt(env, 'EXECUTOR_TTL_MS', 15_000),
-    heartbeatIntervalMs: positiveInt(env, 'HEARTBEAT_INTERVAL_MS', 5_000),
-    leaseTtlMs: positiveInt(env, 'JOB_LEASE_TTL_MS', 15_000),
+    executorTtlMs: positiveIntFromEnv(env, 'EXECUTOR_TTL_MS', 15_000),
+    heartbeatIntervalMs: positiveIntFromEnv(env, 'HEARTBEAT_INTERVAL_MS', 5_000),
+    leaseTtlMs: positiveIntFromEnv(env, 'JOB_LEASE_TTL_MS', 15_000),
     stableId: Boolean(env.EXECUTOR_ID),
-    recoveryTimeoutMs: positiveInt(env, 'RECOVERY_TIMEOUT_MS', 15_000),
+    recoveryTimeoutMs: positiveIntFromEnv(env, 'RECOVERY_TIMEOUT_MS', 15_000),
   };
 }

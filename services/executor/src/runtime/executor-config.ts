@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
+import { positiveIntFromEnv } from '@jobstream/messaging';
 
 export interface ExecutorConfig {
   executorId: string;
@@ -12,21 +13,13 @@ export interface ExecutorConfig {
   cancelGraceMs: number;
 }
 
-function positiveInt(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
-  const raw = env[name];
-  if (raw === undefined || raw === '') return fallback;
-  const value = Number(raw);
-  if (!Number.isInteger(value) || value <= 0) throw new Error(`${name}="${raw}" must be a positive integer`);
-  return value;
-}
-
 export function loadExecutorConfig(env: NodeJS.ProcessEnv = process.env): ExecutorConfig {
   const host = hostname();
   return {
     executorId: env.EXECUTOR_ID || `${host}-${process.pid}-${randomUUID().slice(0, 8)}`,
     host,
-    capacity: positiveInt(env, 'EXECUTOR_CAPACITY', 64),
+    capacity: positiveIntFromEnv(env, 'EXECUTOR_CAPACITY', 64),
     types: env.EXECUTOR_TYPES ? env.EXECUTOR_TYPES.split(',').map((t) => t.trim()).filter(Boolean) : null,
-    cancelGraceMs: positiveInt(env, 'CANCEL_GRACE_MS', 10_000),
+    cancelGraceMs: positiveIntFromEnv(env, 'CANCEL_GRACE_MS', 10_000),
   };
 }

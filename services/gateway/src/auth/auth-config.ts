@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { parseApiKey, SERVICE_SECRET_ENV, type ApiKeyToken } from '@jobstream/auth';
 import type { JSONWebKeySet } from 'jose';
+import { positiveIntFromEnv } from '@jobstream/messaging';
 
 export interface AuthConfig {
   /** AUTH=off turns every check off (tests, local experiments); the default is on. */
@@ -20,13 +21,6 @@ export interface AuthConfig {
 
 export const BOOTSTRAP_KEY_ID = 'admin';
 const encoder = new TextEncoder();
-
-function positiveInt(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
-  const raw = env[name]?.trim();
-  if (raw === undefined || raw === '') return fallback;
-  if (!/^\d+$/.test(raw)) throw new Error(`${name}="${raw}" is invalid: expected a non-negative integer`);
-  return Number(raw);
-}
 
 function secretFrom(env: NodeJS.ProcessEnv, name: string): Uint8Array | undefined {
   const value = env[name];
@@ -68,8 +62,8 @@ export function loadAuthConfig(env: NodeJS.ProcessEnv = process.env): AuthConfig
     issuer: env.JWT_ISSUER || undefined,
     audience: env.JWT_AUDIENCE || undefined,
     serviceSecret: secretFrom(env, SERVICE_SECRET_ENV),
-    rateLimitPerMinute: positiveInt(env, 'RATE_LIMIT_PER_MINUTE', 6000),
-    keyCacheMs: positiveInt(env, 'API_KEY_CACHE_MS', 2000),
+    rateLimitPerMinute: positiveIntFromEnv(env, 'RATE_LIMIT_PER_MINUTE', 6000),
+    keyCacheMs: positiveIntFromEnv(env, 'API_KEY_CACHE_MS', 2000),
     adminKey,
   };
 }

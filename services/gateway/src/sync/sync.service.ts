@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger, OnModuleDestroy } from '@nestjs/common';
 import { validateDto, SubmitJobDto, type SyncFallbackReason, type SyncJobResult, type SyncRunReply, type SyncRunRequest } from '@jobstream/contracts';
 import { isTerminal, type JobEvent, type JobState } from '@jobstream/domain';
-import { NATS_CONNECTION, subjects } from '@jobstream/messaging';
+import { NATS_CONNECTION, subjects, positiveIntFromEnv } from '@jobstream/messaging';
 import { ErrorCode, JSONCodec, NatsError, type NatsConnection } from 'nats';
 import { ApiError } from '../errors/api-error';
 import type { Caller } from '../jobs/caller';
@@ -14,11 +14,7 @@ const replyCodec = JSONCodec<SyncRunReply>();
 export const DEFAULT_SYNC_TIMEOUT_MS = 5_000;
 
 function maxTimeoutMs(env: NodeJS.ProcessEnv = process.env): number {
-  const raw = env.SYNC_MAX_TIMEOUT_MS?.trim();
-  if (!raw) return 60_000;
-  const value = Number(raw);
-  if (!Number.isSafeInteger(value) || value <= 0) throw new Error(`SYNC_MAX_TIMEOUT_MS="${raw}" must be a positive integer`);
-  return value;
+  return positiveIntFromEnv(env, 'SYNC_MAX_TIMEOUT_MS', 60_000);
 }
 
 export interface SyncLinks extends JobLinks {

@@ -1,3 +1,5 @@
+import { positiveIntFromEnv } from '@jobstream/messaging';
+
 export interface OrphanConfig {
   /** How often RUNNING jobs are checked for silence (seed Activate: every 60 minutes). */
   scanPeriodMs: number;
@@ -5,17 +7,9 @@ export interface OrphanConfig {
   thresholdMs: number;
 }
 
-function positiveInt(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
-  const raw = env[name];
-  if (raw === undefined || raw === '') return fallback;
-  const value = Number(raw);
-  if (!Number.isInteger(value) || value <= 0) throw new Error(`${name}="${raw}" must be a positive integer`);
-  return value;
-}
-
 export function loadOrphanConfig(env: NodeJS.ProcessEnv = process.env): OrphanConfig {
   return {
-    scanPeriodMs: positiveInt(env, 'ORPHAN_SCAN_PERIOD_MS', 3_600_000),
-    thresholdMs: positiveInt(env, 'ORPHAN_THRESHOLD_MS', 3_600_000),
+    scanPeriodMs: positiveIntFromEnv(env, 'ORPHAN_SCAN_PERIOD_MS', 3_600_000),
+    thresholdMs: positiveIntFromEnv(env, 'ORPHAN_THRESHOLD_MS', 3_600_000),
   };
 }

@@ -1,3 +1,5 @@
+import { positiveIntFromEnv } from '@jobstream/messaging';
+
 export interface DeadlineConfig {
   /** How often the watcher looks for jobs past a deadline. */
   checkEveryMs: number;
@@ -7,18 +9,10 @@ export interface DeadlineConfig {
   seedTimeoutMs: number;
 }
 
-function positiveInt(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
-  const raw = env[name];
-  if (raw === undefined || raw === '') return fallback;
-  const value = Number(raw);
-  if (!Number.isInteger(value) || value <= 0) throw new Error(`${name}="${raw}" must be a positive integer`);
-  return value;
-}
-
 export function loadDeadlineConfig(env: NodeJS.ProcessEnv = process.env): DeadlineConfig {
   return {
-    checkEveryMs: positiveInt(env, 'DEADLINE_CHECK_MS', 1_000),
-    leaseTtlMs: positiveInt(env, 'DEADLINE_LEASE_TTL_MS', 15_000),
-    seedTimeoutMs: positiveInt(env, 'DEADLINE_SEED_TIMEOUT_MS', 30_000),
+    checkEveryMs: positiveIntFromEnv(env, 'DEADLINE_CHECK_MS', 1_000),
+    leaseTtlMs: positiveIntFromEnv(env, 'DEADLINE_LEASE_TTL_MS', 15_000),
+    seedTimeoutMs: positiveIntFromEnv(env, 'DEADLINE_SEED_TIMEOUT_MS', 30_000),
   };
 }

@@ -1,0 +1,16 @@
+import { loadNatsConfig, positiveIntFromEnv } from './config';
+
+describe('configuration from the environment', () => {
+  it('splits NATS_URL into a cluster list', () => {
+    expect(loadNatsConfig({ NATS_URL: 'nats://a:4222, nats://b:4222' }).servers).toEqual(['nats://a:4222', 'nats://b:4222']);
+  });
+
+  it('reads positive integers, falls back when unset, and names the variable when bad', () => {
+    expect(positiveIntFromEnv({}, 'X_MS', 5)).toBe(5);
+    expect(positiveIntFromEnv({ X_MS: '' }, 'X_MS', 5)).toBe(5);
+    expect(positiveIntFromEnv({ X_MS: '250' }, 'X_MS', 5)).toBe(250);
+    for (const bad of ['0', '-1', '1.5', 'ten']) {
+      expect(() => positiveIntFromEnv({ X_MS: bad }, 'X_MS', 5)).toThrow(`X_MS="${bad}" must be a positive integer`);
+    }
+  });
+});

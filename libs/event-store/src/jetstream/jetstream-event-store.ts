@@ -215,7 +215,7 @@ export class JetStreamEventStore implements EventStore {
   async read(streamId: string, options: ReadOptions = {}): Promise<RecordedEvent[]> {
     validateTokens(streamId, 'streamId');
     const fromRevision = options.fromRevision ?? 0;
-    const commits = await this.readCommits(this.subjectOf(streamId));
+    const commits = await this.readCommits(streamId);
     const out: RecordedEvent[] = [];
     for (const commit of commits) {
       const position = String(commit.seq);
@@ -449,13 +449,20 @@ export class JetStreamEventStore implements EventStore {
   }
 
   private async lookupTip(streamId: string): Promise<StreamTip | undefined> {
-    let m: StoredMsg;
+    const last = await this.lastCommitOf(streamId);
+    return last && this.rememberTip(streamId, last);
+  }
+
+  private async lastCommitOf(streamId: string): Promise<StoredMsg | undefined> {
     try {
-      m = await this.direct.getMessage(this.streamName, { last_by_subj: this.subjectOf(streamId) });
+      return await this.direct.getMessage(this.streamName, { last_by_subj: this.subjectOf(streamId) });
     } catch (error) {
       if (isNotFound(error)) return undefined;
       throw error;
     }
+  }
+
+  private rememberTip(streamId: string, m: StoredMsg): StreamTip {
     const stored = JSON.parse(decoder.decode(m.data)) as DomainEvent[];
     const tip = {
       lastRevision: headerNumber(m.header, FIRST_REVISION_HEADER, m.seq) + headerNumber(m.header, EVENT_COUNT_HEADER, m.seq) - 1,
@@ -467,11 +474,20 @@ export class JetStreamEventStore implements EventStore {
   }
 
   /**
-   * Short streams (the common 3–50 events, mostly one or two per commit) are cheapest as a walk of direct gets:
-   * no server-side state, ~0.25 ms per commit here. Creating a consumer costs ~2.5 ms however short the stream,
-   * so past DIRECT_READ_COMMITS commits the rest is read through one ephemeral consumer instead.
+   * The stream's last commit comes first (one direct get): a stream of one commit, the executor's
+   * usual read of a just-submitted job, costs one round trip, and the tip it learns lets the next
+   * append skip its own lookup. Short streams (the common 3–50 events, mostly one or two per commit)
+   * are then a walk of direct gets up to that last commit: no server-side state, ~0.25 ms per commit
+   * here. Creating a consumer costs ~2.5 ms however short the stream, so past DIRECT_READ_COMMITS
+   * commits the rest is read through one ephemeral consumer instead.
    */
-  private async readCommits(subject: string): Promise<DecodedCommit[]> {
+  private async readCommits(streamId: string): Promise<DecodedCommit[]> {
+    const subject = this.subjectOf(streamId);
+    const last = await this.lastCommitOf(streamId);
+    if (last === undefined) return [];
+    this.rememberTip(streamId, last);
+    const tail = decodeCommit(last);
+    if (tail.firstRevision === 0) return [tail];
     const commits: DecodedCommit[] = [];
     let seq = 1;
     for (let i = 0; i < DIRECT_READ_COMMITS; i++) {
@@ -482,6 +498,7 @@ export class JetStreamEventStore implements EventStore {
         if (isNotFound(error)) return commits;
         throw error;
       }
+      if (m.seq >= last.seq) return [...commits, tail];
       commits.push(decodeCommit(m));
       seq = m.seq + 1;
     }

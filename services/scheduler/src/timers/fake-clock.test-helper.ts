@@ -11,10 +11,19 @@ export class FakeClock implements Clock {
     return this.current;
   }
 
+  /** Like a real timer, one already due runs on the next turn of the event loop, without an advance(). */
   setTimer(fn: () => void, ms: number): unknown {
     const handle = this.nextHandle++;
     this.timers.set(handle, { at: this.current + ms, fn });
+    if (ms <= 0) setImmediate(() => this.runIfArmed(handle));
     return handle;
+  }
+
+  private runIfArmed(handle: number): void {
+    const timer = this.timers.get(handle);
+    if (!timer) return;
+    this.timers.delete(handle);
+    timer.fn();
   }
 
   clearTimer(handle: unknown): void {

@@ -1,7 +1,7 @@
 import { hostname } from 'node:os';
 import { randomBytes } from 'node:crypto';
 import type { EventStore } from '@jobstream/event-store';
-import { Lease } from '@jobstream/messaging';
+import { Lease, positiveIntFromEnv } from '@jobstream/messaging';
 import type { NatsConnection } from 'nats';
 import { OrchestrationProcessManager } from '../orchestration/process-manager';
 import { systemClock, type Clock } from '../timers/clock';
@@ -13,19 +13,11 @@ export interface SchedulerLeaderConfig {
   misfireThresholdMs: number;
 }
 
-function positive(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
-  const raw = env[name]?.trim();
-  if (raw === undefined || raw === '') return fallback;
-  const value = Number(raw);
-  if (!/^\d+$/.test(raw) || !Number.isSafeInteger(value) || value <= 0) throw new Error(`${name}="${raw}" is invalid: expected a positive integer`);
-  return value;
-}
-
 export function loadSchedulerLeaderConfig(env: NodeJS.ProcessEnv = process.env): SchedulerLeaderConfig {
   return {
     holderId: env.SCHEDULER_ID?.trim() || `${hostname()}-${process.pid}-${randomBytes(3).toString('hex')}`,
-    leaseTtlMs: positive(env, 'SCHEDULER_LEASE_TTL_MS', 10_000),
-    misfireThresholdMs: positive(env, 'SCHEDULER_MISFIRE_THRESHOLD_MS', 60_000),
+    leaseTtlMs: positiveIntFromEnv(env, 'SCHEDULER_LEASE_TTL_MS', 10_000),
+    misfireThresholdMs: positiveIntFromEnv(env, 'SCHEDULER_MISFIRE_THRESHOLD_MS', 60_000),
   };
 }
 

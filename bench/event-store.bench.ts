@@ -79,7 +79,8 @@ async function measure(nc: NatsConnection, store: JetStreamEventStore, run: stri
 
 export async function bench(): Promise<{ title: string; rows: BenchRow[] }[]> {
   const server = await startNatsServer();
-  const nc = await connect({ servers: server.url });
+  // As the services connect (libs/messaging NatsModule): no async stack capture per request, for both sides.
+  const nc = await connect({ servers: server.url, noAsyncTraces: true });
   try {
     const store = await JetStreamEventStore.start(nc, { streamName: 'BENCH_EVENTS' });
     // Warm up JIT, connection buffers and the file store before measuring.

@@ -85,7 +85,7 @@ export async function createEventStore(
     if (!config.eventStoreUrl) throw new EventStoreConfigError('EVENTSTORE_URL', '', 'a connection string when EVENT_STORE=eventstoredb');
     return KurrentEventStore.connect(config.eventStoreUrl, { maxEventBytes: config.maxEventBytes });
   }
-  const nc = dependencies.nats ?? (await connect({ servers: config.natsUrl.split(',').map((s) => s.trim()) }));
+  const nc = dependencies.nats ?? (await connect({ servers: config.natsUrl.split(',').map((s) => s.trim()), noAsyncTraces: true }));
   try {
     return await JetStreamEventStore.start(nc, {
       streamName: config.streamName,

@@ -8,6 +8,8 @@ const libs = ['auth', 'contracts', 'domain', 'event-store', 'messaging', 'testin
 
 module.exports = {
   testEnvironment: 'node',
+  // Many suites run real nats-server and SQLite; 5 s is too tight for a loaded 2-core machine. Waits stay bounded.
+  testTimeout: 30_000,
   setupFiles: ['reflect-metadata', join(__dirname, 'jest.auth-off.js')],
   transform: { '^.+\\.ts$': ['@swc/jest', { ...swcrc, swcrc: false }], '/node_modules/jose/.+\\.js$': ['@swc/jest', { ...swcrc, swcrc: false }] },
   // jose ships ES modules only; Jest on Node 20 cannot require them untransformed.

@@ -1,29 +1,25 @@
 import { foldJobDefinition, type JobDefinitionEvent } from '@jobstream/domain';
-import { createEventStore, loadEventStoreConfig, type EventStore } from '@jobstream/event-store';
-import { startSystem, waitFor, type RunningSystem } from '@jobstream/testing';
-import { connect, type NatsConnection } from 'nats';
+import type { EventStore } from '@jobstream/event-store';
+import { waitFor, type RunningSystem } from '@jobstream/testing';
 import { getJson, postJson } from './http';
+import { startSystemWithStore } from './system-with-store';
 
 jest.setTimeout(120_000);
 
 /** Job definitions through real processes: gateway, scheduler (definitions.start + reactor), executor, projector. */
 describe('job definitions end to end (real processes, real nats-server)', () => {
   let system: RunningSystem;
-  let nc: NatsConnection;
+  let stopSystem: () => Promise<void>;
   let store: EventStore;
   let base: string;
 
   beforeAll(async () => {
-    system = await startSystem();
+    ({ system, store, stop: stopSystem } = await startSystemWithStore());
     base = `${system.gatewayUrl}/acme/api/job-definitions`;
-    nc = await connect({ servers: system.nats.url });
-    store = await createEventStore(loadEventStoreConfig({}), { nats: nc });
   });
 
   afterAll(async () => {
-    await store?.close();
-    await nc?.close();
-    await system?.stop();
+    await stopSystem?.();
   });
 
   const send = async (method: string, path: string, body?: unknown) => {

@@ -1,8 +1,8 @@
 import { lockTableStreamId } from '@jobstream/domain';
-import { createEventStore, loadEventStoreConfig, type EventStore } from '@jobstream/event-store';
-import { startSystem, RunningSystem, waitFor } from '@jobstream/testing';
-import { connect, NatsConnection } from 'nats';
+import type { EventStore } from '@jobstream/event-store';
+import { RunningSystem, waitFor } from '@jobstream/testing';
 import { getJson, postJson } from './http';
+import { startSystemWithStore } from './system-with-store';
 
 jest.setTimeout(120_000);
 
@@ -13,7 +13,7 @@ interface HistoryEvent {
 
 describe('locks end to end (real processes, real nats-server)', () => {
   let system: RunningSystem;
-  let nc: NatsConnection;
+  let stopSystem: () => Promise<void>;
   let store: EventStore;
   const api = (path: string) => `${system.gatewayUrl}/acme/api${path}`;
 
@@ -29,15 +29,11 @@ describe('locks end to end (real processes, real nats-server)', () => {
     (await getJson(api('/locks'))).body.resources as { resource: string; holders: { jobId: string }[]; waiters: { jobId: string }[] }[];
 
   beforeAll(async () => {
-    system = await startSystem();
-    nc = await connect({ servers: system.nats.url });
-    store = await createEventStore(loadEventStoreConfig({ NATS_URL: system.nats.url }), { nats: nc });
+    ({ system, store, stop: stopSystem } = await startSystemWithStore());
   });
 
   afterAll(async () => {
-    await store?.close();
-    await nc?.close();
-    await system?.stop();
+    await stopSystem?.();
   });
 
   it('runs two jobs on one EXCLUSIVE resource one after the other, the second WAITING_FOR_LOCK first', async () => {

@@ -86,7 +86,7 @@ export function JobsView({ filters, onFilters }: { filters: JobFilters; onFilter
           setRows(current.filter((r) => r.jobId !== t.jobId));
           return;
         }
-        if (t.status) setRows(current.map((r) => (r.jobId === t.jobId ? { ...r, status: t.status as string } : r)));
+        if (t.status) setRows(current.map((r) => (r.jobId === t.jobId ? { ...r, status: t.status as JobSummary['status'] } : r)));
         stale.current.add(t.jobId);
         window.clearTimeout(refreshTimer.current);
         refreshTimer.current = window.setTimeout(refreshStale, 150);
@@ -111,7 +111,7 @@ export function JobsView({ filters, onFilters }: { filters: JobFilters; onFilter
     setCursors([null]);
     onFilters({ ...filters, ...f });
   };
-  const patchRow = (id: string, job: { status: string }) => setRows((current) => current?.map((r) => (r.jobId === id ? { ...r, status: job.status } : r)) ?? current);
+  const patchRow = (id: string, job: Pick<JobSummary, 'status'>) => setRows((current) => current?.map((r) => (r.jobId === id ? { ...r, status: job.status } : r)) ?? current);
 
   return (
     <Section title={filters.definitionId ? `Runs of job definition ${filters.definitionId}` : 'Jobs'}>
@@ -195,10 +195,10 @@ export function JobsView({ filters, onFilters }: { filters: JobFilters; onFilter
                   </td>
                   <td class="actions">
                     {can('Job:cancel') && !isTerminal(j.status) && (
-                      <ActionButton label="Cancel" run={() => api<{ status: string }>('POST', `/jobs/${j.jobId}/~cancel`).then((a) => patchRow(j.jobId, a))} onError={setError} />
+                      <ActionButton label="Cancel" run={() => api<Pick<JobSummary, 'status'>>('POST', `/jobs/${j.jobId}/~cancel`).then((a) => patchRow(j.jobId, a))} onError={setError} />
                     )}
                     {can('Job:submit') && (j.status === 'FAILED' || j.status === 'CANCELLED') && (
-                      <ActionButton label="Retry" run={() => api<{ status: string }>('POST', `/jobs/${j.jobId}/~retry`).then((a) => patchRow(j.jobId, a))} onError={setError} />
+                      <ActionButton label="Retry" run={() => api<Pick<JobSummary, 'status'>>('POST', `/jobs/${j.jobId}/~retry`).then((a) => patchRow(j.jobId, a))} onError={setError} />
                     )}
                     {can('Job:delete') && isTerminal(j.status) && (
                       <ActionButton

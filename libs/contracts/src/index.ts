@@ -5,3 +5,6 @@ export * from './jobs/job-id';
 export * from './queries';
 export * from './job-definitions/job-definition.dto';
 export * from './jobs/sync-job';
+export * from './views/job-view';
+export * from './views/job-definition-view';
+export * from './views/executor-view';

@@ -1,21 +1,9 @@
 import { Controller, Get, Inject, Param } from '@nestjs/common';
 import { FLEET_BUCKETS, listExecutors, NATS_CONNECTION, type ExecutorRecord } from '@jobstream/messaging';
 import type { KV, NatsConnection } from 'nats';
+import type { ExecutorView } from '@jobstream/contracts';
 import { ApiError } from '../errors/api-error';
 import { requireTenant } from '../jobs/jobs.service';
-
-export interface ExecutorView {
-  executorId: string;
-  /** Seed JES "Active on Host". */
-  host: string;
-  types: string[];
-  capacity: number;
-  inFlight: number;
-  startedAt: string;
-  lastSeenAt: string;
-  /** Scalable jobs of this tenant the executor owns (replicas run on the others serving the type). */
-  scaledJobs: string[];
-}
 
 const viewOf = (tenant: string, r: ExecutorRecord): ExecutorView => ({
   executorId: r.executorId,

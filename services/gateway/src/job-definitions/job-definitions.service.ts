@@ -7,7 +7,9 @@ import {
   JobDefinitionDto,
   PROJECTOR_QUERIES,
   validateDto,
+  type DefinitionLinks,
   type DefinitionSummary,
+  type JobDefinitionView,
   type StartDefinitionRunAnswer,
 } from '@jobstream/contracts';
 import {
@@ -29,7 +31,7 @@ import { DEFINITION_SUBJECTS, NATS_CONNECTION, rpc, RpcError, subjects } from '@
 import { ErrorCode, NatsError, type NatsConnection } from 'nats';
 import { ApiError } from '../errors/api-error';
 import type { Caller } from '../jobs/caller';
-import { definitionLinksOf, toDefinitionView, type DefinitionLinks, type JobDefinitionView } from './job-definition-view';
+import { definitionLinksOf, toDefinitionView } from './job-definition-view';
 
 const DEFINITION: Aggregate<JobDefinitionState> = {
   initial: initialJobDefinitionState,

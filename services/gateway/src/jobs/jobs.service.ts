@@ -11,7 +11,9 @@ import {
   SubmitJobDto,
   validateDto,
   type FieldError,
+  type JobHistory,
   type JobPage,
+  type JobView,
 } from '@jobstream/contracts';
 import {
   decideJob,
@@ -37,7 +39,7 @@ import { ErrorCode, JSONCodec, NatsError, type NatsConnection } from 'nats';
 import { ApiError } from '../errors/api-error';
 import type { Caller } from './caller';
 import { CancelJobBody } from './job-requests.dto';
-import { toHistory, toJobView, type JobHistory, type JobView } from './job-view';
+import { toHistory, toJobView } from './job-view';
 import { mapConcurrent } from './map-concurrent';
 
 /** Appends in flight per batch: enough to keep JetStream's pipeline full, few enough not to swamp it. */

@@ -53,7 +53,7 @@ describe('redundancy and scaling of listeners (real processes)', () => {
 
   let listenerId: string;
 
-  it('a scalable listener runs on every executor: with a replica on the other executor, N messages are handled once in total', async () => {
+  it('a scalable listener runs on every executor: the replica on the other executor handles messages too, N messages are handled once in total', async () => {
     const res = await postJson(`${system.gatewayUrl}/${TENANT}/api/jobs`, {
       type: 'message-listener',
       payload: { subject: 'orders.placed', jobType: 'echo', payloadTemplate: {} },
@@ -67,8 +67,20 @@ describe('redundancy and scaling of listeners (real processes)', () => {
     await waitFor(() => (executors.get(other) as ServiceProcess).output().includes('replica of message-listener job started'), 20_000, 100);
 
     const n = 40;
-    for (let i = 0; i < n; i++) nc.publish('orders.placed', json.encode({ order: i }));
+    for (let i = 0; i < n / 2; i++) nc.publish('orders.placed', json.encode({ order: i }));
     await nc.flush();
+    await waitFor(async () => (await echoJobs()).length >= n / 2, 30_000, 200);
+    // Spread: with the owner frozen (for less than the lease TTL), the replica alone turns messages into jobs;
+    // the owner's share waits in its socket and is handled after SIGCONT.
+    const ownerProcess = (executors.get(owner) as ServiceProcess).process;
+    ownerProcess.kill('SIGSTOP');
+    try {
+      for (let i = n / 2; i < n; i++) nc.publish('orders.placed', json.encode({ order: i }));
+      await nc.flush();
+      await waitFor(async () => (await echoJobs()).length > n / 2, 2_000, 100);
+    } finally {
+      ownerProcess.kill('SIGCONT');
+    }
     await waitFor(async () => (await echoJobs()).length >= n, 30_000, 200);
     // A message handled twice would show up as a 41st job: give it time to appear.
     await new Promise((r) => setTimeout(r, 1_000));

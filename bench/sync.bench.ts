@@ -6,14 +6,15 @@
  * - a bare NATS request-reply echo on the same nats-server, answered by another process: the floor;
  * - BullMQ `add` + `waitUntilFinished`, one job at a time, Worker in this process with concurrency 50,
  *   redis-server with appendonly yes / appendfsync everysec (skipped when no Redis client is installed).
- * `BENCH_SYNC_SAMPLES` (default 2,000) sets the sequential requests per row, after a warm-up.
+ * `BENCH_SYNC_SAMPLES` (default 2,000) sets the sequential requests per row, after a warm-up;
+ * `BENCH_CPU_PROF=<dir>` writes a V8 CPU profile of each jobstream service there (see cpu-profile.cjs).
  */
 import 'reflect-metadata';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { Agent, request } from 'node:http';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { BenchRow, freePort, percentile, startSystem, waitFor } from '@jobstream/testing';
 import { connect, JSONCodec, type NatsConnection } from 'nats';
 
@@ -81,7 +82,10 @@ function stopChild(child: ChildProcess): Promise<void> {
 }
 
 async function runJobstream(): Promise<{ http: Latency; nats: Latency; echo: Latency }> {
-  const system = await startSystem({ env: { LOG_LEVEL: 'warn' } });
+  const profileDir = process.env.BENCH_CPU_PROF;
+  const system = await startSystem({
+    env: { LOG_LEVEL: 'warn', ...(profileDir && { NODE_OPTIONS: `--require ${resolve(__dirname, 'cpu-profile.cjs')}`, BENCH_CPU_PROF: resolve(profileDir) }) },
+  });
   const nc: NatsConnection = await connect({ servers: system.nats.url });
   const echo = await startEcho(system.nats.url);
   const port = Number(new URL(system.gatewayUrl).port);
@@ -102,6 +106,10 @@ async function runJobstream(): Promise<{ http: Latency; nats: Latency; echo: Lat
     const floor = await measure(SAMPLES, async () => {
       await nc.request('bench.echo', payload, { timeout: 10_000 });
     });
+    if (profileDir) {
+      for (const p of system.processes) p.process.kill('SIGUSR2');
+      await new Promise((done) => setTimeout(done, 1_000));
+    }
     return { http, nats, echo: floor };
   } finally {
     agent.destroy();
@@ -138,7 +146,7 @@ async function runBull(): Promise<Latency> {
   try {
     await Promise.all([queue.waitUntilReady(), events.waitUntilReady(), worker.waitUntilReady()]);
     return await measure(SAMPLES, async () => {
-      const job = await queue.add('noop', {}, { removeOnComplete: true });
+      const job = await queue.add('noop', {}, { removeOnComplete: 1_000 });
       await job.waitUntilFinished(events, 10_000);
     });
   } finally {

@@ -9,12 +9,14 @@ import { JobRunner } from './job-runner';
 
 /*
  * Cancel of a RUNNING job through the real runner and a real JetStream store: a handler that stops on
- * ctx.signal is confirmed `cancelled {abandoned: false}` and its onCancelled runs; one that ignores the
+ * ctx.signal runs its onCancelled, then is confirmed `cancelled {abandoned: false}`; one that ignores the
  * signal is abandoned after the grace period and recorded `cancelled {abandoned: true}`. No built-in
  * handler ignores its signal, so this cannot be shown end to end.
  */
 const TENANT = 'acme';
-const cancelledHooks: string[] = [];
+/** Per job, the event types in its log when its onCancelled ran: the hook runs before `job.cancelled`. */
+const cancelledHooks = new Map<string, string[]>();
+const recordHook = async (jobId: string) => cancelledHooks.set(jobId, (await eventsOf(jobId)).map((e) => e.type));
 
 @JobHandler('polite')
 class PoliteHandler implements JobHandler {
@@ -22,7 +24,7 @@ class PoliteHandler implements JobHandler {
     return new Promise((_, reject) => ctx.signal.addEventListener('abort', () => reject(new Error('stopped'))));
   }
   async onCancelled(ctx: JobContext): Promise<void> {
-    cancelledHooks.push(ctx.jobId);
+    await recordHook(ctx.jobId);
   }
 }
 
@@ -33,7 +35,7 @@ class StubbornHandler implements JobHandler {
     return new Promise(() => undefined);
   }
   async onCancelled(ctx: JobContext): Promise<void> {
-    cancelledHooks.push(ctx.jobId);
+    await recordHook(ctx.jobId);
   }
 }
 
@@ -85,17 +87,17 @@ async function runAndCancel(jobId: string, type: string) {
   return eventsOf(jobId);
 }
 
-it('a handler that stops on ctx.signal: cancelled {abandoned: false}, then its onCancelled runs', async () => {
+it('a handler that stops on ctx.signal: its onCancelled runs, then cancelled {abandoned: false}', async () => {
   const events = await runAndCancel('p1', 'polite');
   expect(events.map((e) => e.type)).toEqual(['job.submitted', 'job.started', 'job.cancel-requested', 'job.cancelled']);
   expect(events[3]).toMatchObject({ actor: 'executor:exec-t', data: { abandoned: false, reason: 'test' } });
-  expect(cancelledHooks).toContain('p1');
+  expect(cancelledHooks.get('p1')).toEqual(['job.submitted', 'job.started', 'job.cancel-requested']);
 });
 
 it('a handler that ignores ctx.signal past the grace period is abandoned: cancelled {abandoned: true}', async () => {
   const events = await runAndCancel('s1', 'stubborn');
   expect(events.map((e) => e.type)).toEqual(['job.submitted', 'job.started', 'job.cancel-requested', 'job.cancelled']);
   expect(events[3]).toMatchObject({ actor: 'executor:exec-t', data: { abandoned: true } });
-  expect(cancelledHooks).toContain('s1');
+  expect(cancelledHooks.get('s1')).toEqual(['job.submitted', 'job.started', 'job.cancel-requested']);
   expect(runner.inFlight).toBe(0);
 });

@@ -184,9 +184,10 @@ export class JobRunner {
     // Another executor owns the job now (or nobody may run it): its outcome is not ours to record.
     if (job.lost) return;
     if (outcome.kind === 'cancelled') {
-      if (await this.tryTransition(job, { type: 'confirmCancel', executorId, abandoned: outcome.abandoned })) {
-        await registered.handler.onCancelled?.(job).catch((e: Error) => job.log.warn('onCancelled failed', { error: e.message }));
-      }
+      // The hook cleans up before the job is recorded as cancelled, so `cancelled` means "and cleaned up";
+      // a hook that hangs gets the same grace period as the handler, then the cancel is recorded anyway.
+      await this.onCancelled(job, registered);
+      await this.tryTransition(job, { type: 'confirmCancel', executorId, abandoned: outcome.abandoned });
       return;
     }
     if (outcome.kind === 'threw') {
@@ -206,6 +207,15 @@ export class JobRunner {
       workflowVariables: { ...job.workflowVariables, ...(value?.workflowVariables ?? {}) },
       output: value?.output,
     });
+  }
+
+  private async onCancelled(job: RunningJob, registered: RegisteredHandler): Promise<void> {
+    if (!registered.handler.onCancelled) return;
+    let grace: NodeJS.Timeout | undefined;
+    const timeout = new Promise<void>((resolve) => (grace = setTimeout(resolve, this.config.cancelGraceMs)));
+    const hook = registered.handler.onCancelled(job).catch((e: Error) => job.log.warn('onCancelled failed', { error: e.message }));
+    await Promise.race([hook, timeout]);
+    clearTimeout(grace);
   }
 
   /** An outcome of the running handler, resuming first if the job timed out meanwhile (see RunningJob.transition). */

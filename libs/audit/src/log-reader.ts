@@ -72,9 +72,10 @@ export async function walkLog(location: LogLocation, options: WalkOptions): Prom
     const messages = await consumer.consume({ max_messages: PULL_BATCH });
     try {
       for await (const m of messages) {
-        if (options.untilSeq !== undefined && m.seq > options.untilSeq) break;
+        const seq = streamSeqOf(m.reply);
+        if (options.untilSeq !== undefined && seq > options.untilSeq) break;
         const commit: RawCommit = {
-          seq: m.seq,
+          seq,
           streamId: m.subject.slice(idOffset),
           firstRevision: Number(m.headers?.get(FIRST_REVISION_HEADER) || NaN),
           eventCount: Number(m.headers?.get(EVENT_COUNT_HEADER) || NaN),
@@ -83,7 +84,7 @@ export async function walkLog(location: LogLocation, options: WalkOptions): Prom
         const pending = options.onCommit(commit);
         if (pending) await pending;
         commits++;
-        lastSeq = m.seq;
+        lastSeq = seq;
         if (commits >= total) break;
       }
     } finally {
@@ -93,6 +94,20 @@ export async function walkLog(location: LogLocation, options: WalkOptions): Prom
   } finally {
     jsm.consumers.delete(streamName, info.name).catch(() => undefined);
   }
+}
+
+/**
+ * The stream sequence from a delivery's reply subject: token 5 of `$JS.ACK.<stream>.<consumer>.<delivered>.
+ * <stream seq>.<consumer seq>.<timestamp>.<pending>`, token 7 when the server adds `<domain>.<account hash>`
+ * after ACK (and a trailing token). `JsMsg.seq` splits and parses every token, a sixth of a long walk's time.
+ */
+export function streamSeqOf(reply: string): number {
+  let dots = 0;
+  for (let i = reply.indexOf('.'); i !== -1; i = reply.indexOf('.', i + 1)) dots++;
+  const token = dots === 8 ? 5 : 7;
+  let start = 0;
+  for (let i = 0; i < token; i++) start = reply.indexOf('.', start) + 1;
+  return Number(reply.slice(start, reply.indexOf('.', start)));
 }
 
 /** The last sequence of the log now: what "until the end" means for a walk started now. */

@@ -1,4 +1,4 @@
-import { AckPolicy, DeliverPolicy, nanos, type NatsConnection } from 'nats';
+import { AckPolicy, DeliverPolicy, nanos, type JsMsg, type NatsConnection } from 'nats';
 import { EVENT_COUNT_HEADER, FIRST_REVISION_HEADER } from '@jobstream/event-store';
 
 /** Where the JetStream event store keeps the log (EVENT_STREAM_NAME, EVENT_SUBJECT_PREFIX). */
@@ -72,7 +72,8 @@ export async function walkLog(location: LogLocation, options: WalkOptions): Prom
     const messages = await consumer.consume({ max_messages: PULL_BATCH });
     try {
       for await (const m of messages) {
-        const seq = streamSeqOf(m.reply);
+        // JsMsgImpl's public `reply` getter, left out of the JsMsg interface.
+        const seq = streamSeqOf((m as JsMsg & { reply: string }).reply);
         if (options.untilSeq !== undefined && seq > options.untilSeq) break;
         const commit: RawCommit = {
           seq,

@@ -5,9 +5,13 @@ import { Agent, request as httpsRequest } from 'node:https';
 import type { TLSSocket } from 'node:tls';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { freePort, RunningSystem, ServiceProcess, startSystem, waitFor } from '@jobstream/testing';
+import { randomUUID } from 'node:crypto';
+import { decideJob, initialJobState, streamIdOf } from '@jobstream/domain';
+import type { EventStore } from '@jobstream/event-store';
+import { freePort, RunningSystem, ServiceProcess, waitFor } from '@jobstream/testing';
 import { connect, JSONCodec, NatsConnection } from 'nats';
 import { getJson, postJson } from './http';
+import { startSystemWithStore, type SystemWithStore } from './system-with-store';
 
 jest.setTimeout(120_000);
 
@@ -88,20 +92,23 @@ async function readEventStream(url: string): Promise<Array<{ event: string; data
 }
 
 describe('synchronous jobs end to end (real processes, real nats-server)', () => {
+  let running: SystemWithStore;
   let system: RunningSystem;
+  let store: EventStore;
   let nc: NatsConnection;
   let base: string;
   const history = async (jobId: string): Promise<HistoryEvent[]> => (await getJson(`${base}/jobs/${jobId}/history`)).body.events;
 
   beforeAll(async () => {
-    system = await startSystem();
+    running = await startSystemWithStore();
+    ({ system, store } = running);
     nc = await connect({ servers: system.nats.url });
     base = `${system.gatewayUrl}/acme/api`;
   });
 
   afterAll(async () => {
     await nc?.close();
-    await system?.stop();
+    await running?.stop();
   });
 
   it('answers 200 with the result of a sync job that finishes in time, recorded as mode sync', async () => {
@@ -125,6 +132,23 @@ describe('synchronous jobs end to end (real processes, real nats-server)', () =>
     expect(res.headers.get('location')).toBe(`/acme/api/jobs/${res.body.jobId}`);
     await waitFor(async () => (await getJson(`${system.gatewayUrl}${res.body.links.done}`)).body.done === true, 20_000, 200);
     expect((await getJson(`${base}/jobs/${res.body.jobId}/done`)).body).toEqual({ done: true, status: 'COMPLETED' });
+  });
+
+  it('runs a sync job whose gateway died before asking an executor once its deadline has passed, not before', async () => {
+    const jobId = `orphan-sync-${randomUUID()}`;
+    const submitted = decideJob(
+      { type: 'submit', jobId, jobType: 'noop', payload: null, mode: 'sync', syncDeadline: new Date(Date.now() + 2_000).toISOString() },
+      initialJobState,
+      { tenant: 'acme', now: new Date(), newId: randomUUID, actor: 'test', correlationId: randomUUID(), causationId: null },
+    );
+    await store.append(streamIdOf('acme', 'job', jobId), submitted, 'no_stream');
+    await new Promise((r) => setTimeout(r, 1_500));
+    expect((await getJson(`${base}/jobs/${jobId}/done`)).body).toEqual({ done: false, status: 'QUEUED' });
+    await waitFor(async () => (await getJson(`${base}/jobs/${jobId}/done`)).body.done === true, 20_000, 100);
+    const events = await history(jobId);
+    expect(events.map((e) => e.type)).toEqual(['job.submitted', 'job.started', 'job.completed']);
+    // Held until the deadline plus the dispatcher's margin.
+    expect(Date.parse(events[1].occurredAt)).toBeGreaterThanOrEqual(Date.parse(submitted[0].data.syncDeadline as string));
   });
 
   it('rejects a timeoutMs out of range with 400 naming the field', async () => {

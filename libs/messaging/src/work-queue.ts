@@ -2,6 +2,7 @@ import {
   AckPolicy,
   DeliverPolicy,
   DiscardPolicy,
+  JetStreamClient,
   JetStreamManager,
   JSONCodec,
   nanos,
@@ -27,6 +28,11 @@ export interface WorkItem {
 }
 
 export const workCodec = JSONCodec<WorkItem>();
+
+/** Queues a job's work item; the message id is the causation, so the same item twice is stored once. */
+export async function publishWorkItem(js: JetStreamClient, item: WorkItem): Promise<void> {
+  await js.publish(subjects.work(item.type), workCodec.encode(item), { msgID: item.causationId });
+}
 
 const replicas = () => Number(process.env.JETSTREAM_REPLICAS ?? 1);
 

@@ -10,7 +10,8 @@ import {
   type JobDefinitionEventType,
 } from './events';
 import type { JobDefinitionState, JobDefinitionStatus } from './state';
-import { checkSpec, isIsoInstant } from './validate';
+import { isIsoInstant } from '../job/guards';
+import { checkSpec } from './validate';
 
 /** Statuses with a run in flight: the definition cannot be deleted under it. */
 const BUSY: readonly JobDefinitionStatus[] = ['Queued', 'Running', 'RecyclePending'];

@@ -1,10 +1,7 @@
 import { checkRetryPolicy } from '../job/validate-submit';
-import { invalid, isNonEmptyString } from '../job/guards';
+import { invalid, isIsoInstant, isNonEmptyString } from '../job/guards';
 import type { JobDefinitionInput } from './commands';
 import type { JobDefinitionSchedule, JobDefinitionSpec } from './events';
-
-export const isIsoInstant = (value: unknown): value is string =>
-  typeof value === 'string' && /^\d{4}-\d\d-\d\dT/.test(value) && !Number.isNaN(Date.parse(value));
 
 function isTimeZone(zone: string): boolean {
   try {

@@ -16,6 +16,8 @@ export interface SubmitJob {
   locks?: JobLock[];
   retry?: RetryPolicy;
   mode?: JobMode;
+  /** A sync job: ISO time the caller stops waiting; until then the work queue leaves the job to the sync path. */
+  syncDeadline?: string;
   definitionId?: string;
   workflowVariables?: Record<string, unknown>;
 }

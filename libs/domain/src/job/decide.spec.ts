@@ -26,6 +26,11 @@ describe('decideJob: submit', () => {
     expect(submitted.data).not.toHaveProperty('definitionId');
   });
 
+  it('records the caller\'s deadline of a sync job', () => {
+    const [submitted] = run([submit({ mode: 'sync', syncDeadline: '2026-01-01T00:00:05.000Z' })]).events;
+    expect(submitted.data).toMatchObject({ mode: 'sync', syncDeadline: '2026-01-01T00:00:05.000Z' });
+  });
+
   it('waits for locks when the job needs any', () => {
     const locks = [{ resource: 'db', mode: 'SHARED' as const }];
     const { events, state } = run([submit({ locks, idempotencyKey: 'k1', definitionId: 'd1', mode: 'sync' })]);
@@ -46,6 +51,8 @@ describe('decideJob: submit', () => {
     ['zero attempts', { retry: { maxAttempts: 0, backoff: { kind: 'fixed' as const, initialMs: 0, maxMs: 0 }, jitter: false, nonRetryableErrors: [] } }],
     ['maxMs below initialMs', { retry: { maxAttempts: 2, backoff: { kind: 'fixed' as const, initialMs: 10, maxMs: 5 }, jitter: false, nonRetryableErrors: [] } }],
     ['an unknown mode', { mode: 'batch' as never }],
+    ['a sync deadline on an async job', { syncDeadline: '2026-01-01T00:00:05.000Z' }],
+    ['a sync deadline that is not a time', { mode: 'sync' as const, syncDeadline: 'soon' }],
     ['non-object workflow variables', { workflowVariables: [] as never }],
     ['an empty idempotency key', { idempotencyKey: '' }],
   ])('rejects %s', (_, extra) => {

@@ -25,6 +25,8 @@ export interface JobSubmittedData {
   locks: JobLock[];
   retry: RetryPolicy;
   mode: JobMode;
+  /** Mode sync only: ISO time the caller stops waiting (absent in events recorded before it existed). */
+  syncDeadline?: string;
   definitionId?: string;
   workflowVariables: Record<string, unknown>;
 }

@@ -1,7 +1,7 @@
 import type { SubmitJob } from './commands';
 import type { JobSubmittedData, JobLock } from './events';
 import { defaultRetryPolicy, defaultTimeouts, type JobTimeouts, type RetryPolicy } from './policy';
-import { invalid, isNonEmptyString, isPlainObject } from './guards';
+import { invalid, isIsoInstant, isNonEmptyString, isPlainObject } from './guards';
 
 const isNonNegativeInt = (n: unknown): n is number => Number.isInteger(n) && (n as number) >= 0;
 
@@ -50,6 +50,9 @@ export function submittedDataOf(c: SubmitJob): JobSubmittedData {
   if (!Number.isInteger(priority)) invalid('priority must be an integer', { priority });
   const mode = c.mode ?? 'async';
   if (mode !== 'async' && mode !== 'sync') invalid('mode is async or sync', { mode });
+  if (c.syncDeadline !== undefined && (mode !== 'sync' || !isIsoInstant(c.syncDeadline))) {
+    invalid('syncDeadline is an ISO time, for a sync job only', { syncDeadline: c.syncDeadline });
+  }
   const workflowVariables = c.workflowVariables ?? {};
   if (!isPlainObject(workflowVariables)) invalid('workflowVariables must be an object');
   if (c.idempotencyKey !== undefined && !isNonEmptyString(c.idempotencyKey)) invalid('idempotencyKey must not be empty');
@@ -65,6 +68,7 @@ export function submittedDataOf(c: SubmitJob): JobSubmittedData {
     locks: checkLocks(c.locks ?? []),
     retry: checkRetryPolicy(c.retry ?? defaultRetryPolicy),
     mode,
+    ...(c.syncDeadline !== undefined && { syncDeadline: c.syncDeadline }),
     ...(c.definitionId !== undefined && { definitionId: c.definitionId }),
     workflowVariables,
   };

@@ -1,4 +1,4 @@
-import { isDomainError, isTerminal, JobCommand, JobState } from '@jobstream/domain';
+import { isDomainError, JobCommand, JobState } from '@jobstream/domain';
 import { publishTransition, timeHandler, WorkItem } from '@jobstream/messaging';
 import { NatsConnection } from 'nats';
 import { isStructuredFailure, JobContext, JobHandlerRegistration, JobOutcome } from '../sdk/job-handler';
@@ -22,8 +22,6 @@ export interface RunnerLogger {
 }
 
 const key = (tenant: string, jobId: string) => `${tenant}/${jobId}`;
-/** How many sync-run causations to remember; their work items arrive within a second or two. */
-const SYNC_CAUSES_KEPT = 10_000;
 
 /** Told when a job starts and stops running here, and on each progress report (heartbeats, leases, registry). */
 export interface JobLiveness {
@@ -62,26 +60,7 @@ export class JobRunner {
   private readonly onAppended = (tenant: string, notice: Parameters<typeof publishTransition>[2]) =>
     publishTransition(this.nc, tenant, notice);
 
-  /** Causations (job.submitted ids) of jobs run for a sync request: the work item of the same submit is dropped unread. */
-  private readonly syncCauses = new Set<string>();
-
-  /** Runs a job for a sync request, from the state the caller knows; the scheduler's work item for it becomes a no-op. */
-  async runSync(item: WorkItem, known: Loaded<JobState>): Promise<RunResult> {
-    this.syncCauses.add(item.causationId);
-    if (this.syncCauses.size > SYNC_CAUSES_KEPT) this.syncCauses.delete(this.syncCauses.values().next().value as string);
-    let settled = false;
-    try {
-      const result = await this.run(item, known);
-      settled = result.kind === 'done' && result.state !== undefined && isTerminal(result.state.status);
-      return result;
-    } finally {
-      // Not settled (handed back, or the store failed): the work item must run it.
-      if (!settled) this.syncCauses.delete(item.causationId);
-    }
-  }
-
   async run(item: WorkItem, known?: Loaded<JobState>): Promise<RunResult> {
-    if (known === undefined && this.syncCauses.has(item.causationId)) return { kind: 'done' };
     const who = {
       tenant: item.tenant,
       actor: `executor:${this.config.executorId}`,

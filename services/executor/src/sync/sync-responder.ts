@@ -23,8 +23,8 @@ export const syncResultOf = (s: JobState): SyncJobResult => ({
  * Skip-the-queue path for synchronous jobs: the gateway asks `exec.sync.<type>` (one queue group per
  * type), and an executor with a free slot runs the job at once through the same runner as the work
  * queue, answering once the outcome is appended. With no free slot it answers `busy` immediately, so
- * the gateway falls back instead of waiting; the work item the scheduler dispatches anyway picks the
- * job up later. Slots are shared with the work consumer: capacity bounds both paths together.
+ * the gateway falls back instead of waiting and hands the job to the work queue. Slots are shared
+ * with the work consumer: capacity bounds both paths together.
  */
 export class SyncResponder {
   private readonly subscriptions: Subscription[] = [];
@@ -83,7 +83,7 @@ export class SyncResponder {
       const events = request.events as DomainEvent[];
       const known = events.length > 0 ? { state: events.reduce(jobAggregate.evolve, jobAggregate.initial), revision: events.length - 1 } : undefined;
       const item = { tenant: request.tenant, jobId: request.jobId, type, correlationId: request.correlationId, causationId: request.causationId };
-      const result = known ? await this.runner.runSync(item, known) : await this.runner.run(item);
+      const result = await this.runner.run(item, known);
       reply = result.kind === 'done' && result.state ? { kind: 'done', result: syncResultOf(result.state) } : { kind: 'taken' };
     } catch (error) {
       // The store failed mid-way: the job keeps its events so far and the work item finishes it.

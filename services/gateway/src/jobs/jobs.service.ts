@@ -28,7 +28,6 @@ import {
   type EventContext,
   type JobCommand,
   type JobEvent,
-  type JobMode,
   type JobState,
   type JobStatus,
   type SubmitJob,
@@ -138,20 +137,23 @@ export class JobsService {
     @Inject(NATS_CONNECTION) private readonly nc: NatsConnection,
   ) {}
 
-  /** `appended` receives the events when this call created the job (not for a duplicate), e.g. to run it synchronously. */
+  /**
+   * `sync` submits a job in mode sync whose caller waits until `deadline` (epoch ms); `appended` receives the
+   * events when this call created the job (not for a duplicate), e.g. to run it synchronously.
+   */
   async submit(
     tenantParam: unknown,
     body: unknown,
     caller: Caller,
-    mode: JobMode = 'async',
-    appended?: (events: JobEvent[]) => void,
+    sync?: { deadline: number; appended: (events: JobEvent[]) => void },
   ): Promise<SubmitAnswer> {
     const tenant = requireTenant(tenantParam);
     validated(SubmitJobDto, body);
     // The raw body, not the transformed instance, becomes the event: payloads stay exactly as sent.
+    const mode = sync && { mode: 'sync' as const, syncDeadline: new Date(sync.deadline).toISOString() };
     const prepared = this.prepareSubmit(tenant, body as SubmitJobDto, this.context(tenant, caller), '', mode);
     const answer = await this.create(tenant, prepared);
-    if (!answer.duplicate) appended?.(prepared.events);
+    if (!answer.duplicate) sync?.appended(prepared.events);
     return answer;
   }
 
@@ -238,14 +240,20 @@ export class JobsService {
     return { tenant, now: new Date(), newId: randomUUID, ...caller };
   }
 
-  private prepareSubmit(tenant: string, job: SubmitJobDto, ctx: EventContext, fieldPrefix: string, mode: JobMode = 'async'): PreparedSubmit {
+  private prepareSubmit(
+    tenant: string,
+    job: SubmitJobDto,
+    ctx: EventContext,
+    fieldPrefix: string,
+    mode: Pick<SubmitJob, 'mode' | 'syncDeadline'> = { mode: 'async' },
+  ): PreparedSubmit {
     const jobId = jobIdFor(tenant, job.idempotencyKey);
     const command: SubmitJob = {
       type: 'submit',
       jobId,
       jobType: job.type,
       payload: job.payload,
-      mode,
+      ...mode,
       ...(job.priority !== undefined && { priority: job.priority }),
       ...(job.idempotencyKey !== undefined && { idempotencyKey: job.idempotencyKey }),
       ...(job.timeouts !== undefined && { timeouts: job.timeouts }),

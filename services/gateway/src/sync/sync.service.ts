@@ -1,8 +1,8 @@
 import { Inject, Injectable, Logger, OnModuleDestroy } from '@nestjs/common';
 import { validateDto, SubmitJobDto, type SyncFallbackReason, type SyncJobResult, type SyncRunReply, type SyncRunRequest } from '@jobstream/contracts';
 import { isTerminal, type JobEvent, type JobState } from '@jobstream/domain';
-import { NATS_CONNECTION, subjects, positiveIntFromEnv } from '@jobstream/messaging';
-import { ErrorCode, JSONCodec, NatsError, type NatsConnection } from 'nats';
+import { NATS_CONNECTION, publishWorkItem, subjects, positiveIntFromEnv } from '@jobstream/messaging';
+import { ErrorCode, JSONCodec, NatsError, type JetStreamClient, type NatsConnection } from 'nats';
 import { ApiError } from '../errors/api-error';
 import type { Caller } from '../jobs/caller';
 import { JobsService, linksOf, type JobLinks } from '../jobs/jobs.service';
@@ -61,8 +61,10 @@ export function parseTimeoutMs(value: unknown, field = 'timeoutMs'): number {
  * Synchronous jobs: submit (mode `sync`), then ask an executor with a free slot to run the job now
  * (`exec.sync.<type>`), answering with the result once every transition is appended. Whenever the
  * sync path cannot serve — no executor online, all busy, the deadline passed, the gateway draining —
- * the answer is a 202 fallback at once: the job was submitted like any other, so the scheduler's work
- * item runs it in the background. Nothing ever waits past the caller's timeout.
+ * the answer is a 202 fallback at once and the job runs in the background from the work queue. The
+ * scheduler holds a sync job's work item until its deadline (so a job run here costs no work item),
+ * hence a fallback before the deadline queues the item itself; one at the deadline leaves it to the
+ * scheduler. Nothing ever waits past the caller's timeout.
  */
 @Injectable()
 export class SyncService implements OnModuleDestroy {
@@ -71,12 +73,15 @@ export class SyncService implements OnModuleDestroy {
   private drained!: () => void;
   /** Resolves when the gateway starts shutting down: every waiter falls back at once. */
   private readonly draining$ = new Promise<void>((resolve) => (this.drained = resolve));
+  private readonly js: JetStreamClient;
 
   constructor(
     private readonly jobs: JobsService,
     private readonly waiter: JobWaiter,
     @Inject(NATS_CONNECTION) private readonly nc: NatsConnection,
-  ) {}
+  ) {
+    this.js = nc.jetstream();
+  }
 
   /** The first shutdown hook: from here on, sync requests are submitted and answered 202 at once. */
   onModuleDestroy(): void {
@@ -93,15 +98,15 @@ export class SyncService implements OnModuleDestroy {
   /** Runs one job body synchronously until `deadline` (epoch ms). */
   async runJob(tenant: unknown, job: unknown, caller: Caller, deadline: number): Promise<SyncAnswer> {
     let submitted: JobEvent[] | undefined;
-    const answer = await this.jobs.submit(tenant, job, caller, 'sync', (events) => (submitted = events));
+    const answer = await this.jobs.submit(tenant, job, caller, { deadline, appended: (events) => (submitted = events) });
     const t = tenant as string;
     const fallback = (reason: SyncFallbackReason, status: string = answer.status): SyncAnswer => ({
       statusCode: 202,
       body: { jobId: answer.jobId, mode: 'async-fallback', reason, status, links: syncLinksOf(t, answer.jobId) },
     });
-    if (this.draining) return fallback('gateway-draining');
     if (!submitted) return this.await(t, answer.jobId, deadline, true, fallback); // an idempotent repeat: the job exists
 
+    const type = (job as SubmitJobDto).type;
     const request: SyncRunRequest = {
       tenant: t,
       jobId: answer.jobId,
@@ -109,25 +114,28 @@ export class SyncService implements OnModuleDestroy {
       causationId: submitted[0].eventId,
       events: submitted,
     };
+    const queued = (reason: SyncFallbackReason) => this.queue(request, type).then(() => fallback(reason));
+    if (this.draining) return queued('gateway-draining');
     const left = deadline - Date.now();
     if (left <= 0) return fallback('timeout');
     let reply: SyncRunReply;
     try {
-      const asked = this.nc.request(subjects.execSync((job as SubmitJobDto).type), requestCodec.encode(request), { timeout: left });
+      const asked = this.nc.request(subjects.execSync(type), requestCodec.encode(request), { timeout: left });
       const outcome = await Promise.race([asked, this.draining$]);
-      if (outcome === undefined) return fallback('gateway-draining');
+      // The executor may still answer "busy": queued now, the job never waits for its deadline.
+      if (outcome === undefined) return queued('gateway-draining');
       reply = replyCodec.decode(outcome.data);
     } catch (error) {
-      if (error instanceof NatsError && error.code === ErrorCode.NoResponders) return fallback('no-executor');
+      if (error instanceof NatsError && error.code === ErrorCode.NoResponders) return queued('no-executor');
       if (error instanceof NatsError && error.code === ErrorCode.Timeout) return this.atDeadline(t, answer.jobId, fallback);
       throw error;
     }
     switch (reply.kind) {
       case 'busy':
-        return fallback('executors-at-capacity');
+        return queued('executors-at-capacity');
       case 'error':
         this.logger.warn(`executor failed sync job ${answer.jobId}: ${reply.message}`);
-        return fallback('executor-error');
+        return queued('executor-error');
       case 'taken':
         return this.await(t, answer.jobId, deadline, true, fallback);
       case 'done':
@@ -135,6 +143,17 @@ export class SyncService implements OnModuleDestroy {
         // The work queue's item got there first (or the job timed out and awaits a takeover): wait for it.
         return this.await(t, answer.jobId, deadline, true, fallback);
     }
+  }
+
+  /**
+   * Queues the work item the scheduler would dispatch at the deadline (same message id, so JetStream keeps
+   * one). Best effort: if it fails, the scheduler's dispatch at the deadline still runs the job.
+   */
+  private async queue(request: SyncRunRequest, type: string): Promise<void> {
+    const { tenant, jobId, causationId, correlationId } = request;
+    await publishWorkItem(this.js, { tenant, jobId, type, causationId, correlationId }).catch((error: Error) =>
+      this.logger.warn(`could not queue sync job ${jobId}, the scheduler will at its deadline: ${error.message}`),
+    );
   }
 
   private async await(

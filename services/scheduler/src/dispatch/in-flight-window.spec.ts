@@ -48,3 +48,35 @@ describe('InFlightWindow', () => {
     expect(returned).toBe(true);
   });
 });
+
+describe('InFlightWindow.hold', () => {
+  it('keeps the checkpoint behind a held effect without taking room in the window or in drain()', async () => {
+    const committed: string[] = [];
+    const window = new InFlightWindow(1, (p) => committed.push(p));
+    const held = deferred();
+    window.hold('1', held.promise);
+    await window.add('2', Promise.resolve());
+    await window.add('3', Promise.resolve());
+    await window.drain();
+    expect(committed).toEqual([]);
+    held.resolve();
+    await held.promise;
+    await Promise.resolve();
+    expect(committed).toEqual(['3']);
+  });
+
+  it('commits in order across thousands of positions queued behind a held one', async () => {
+    const committed: string[] = [];
+    const window = new InFlightWindow(10, (p) => committed.push(p));
+    const held = deferred();
+    window.hold('0', held.promise);
+    for (let i = 1; i <= 5000; i++) await window.add(String(i), Promise.resolve());
+    await window.drain();
+    held.resolve();
+    await held.promise;
+    await Promise.resolve();
+    await window.add('5001', Promise.resolve());
+    await window.drain();
+    expect(committed).toEqual(['5000', '5001']);
+  });
+});

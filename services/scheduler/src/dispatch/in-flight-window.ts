@@ -5,6 +5,8 @@
  */
 export class InFlightWindow {
   private readonly order: { position: string; done: boolean }[] = [];
+  /** Index of the oldest position not yet committed: held effects can keep many behind it. */
+  private head = 0;
   private readonly running = new Set<Promise<void>>();
 
   constructor(
@@ -14,9 +16,30 @@ export class InFlightWindow {
 
   /** Registers the effects of one position; resolves once there is room for more. */
   async add(position: string, effect: Promise<unknown>): Promise<void> {
+    const tracked = this.register(position, effect);
+    this.running.add(tracked);
+    void tracked.finally(() => this.running.delete(tracked));
+    while (this.running.size >= this.limit) await Promise.race(this.running);
+  }
+
+  /**
+   * Registers effects that wait on purpose (a sync job's dispatch held until its deadline): they keep
+   * the checkpoint behind them but take no room in the window, and drain() does not wait for them;
+   * after a restart the reader replays them from the checkpoint.
+   */
+  hold(position: string, effect: Promise<unknown>): void {
+    void this.register(position, effect);
+  }
+
+  /** Waits for every effect registered with add() so far. */
+  async drain(): Promise<void> {
+    await Promise.all([...this.running]);
+  }
+
+  private register(position: string, effect: Promise<unknown>): Promise<void> {
     const entry = { position, done: false };
     this.order.push(entry);
-    const tracked = effect.then(
+    return effect.then(
       () => {
         entry.done = true;
         this.advance();
@@ -25,19 +48,17 @@ export class InFlightWindow {
       // so the position is replayed after a restart.
       () => undefined,
     );
-    this.running.add(tracked);
-    void tracked.finally(() => this.running.delete(tracked));
-    while (this.running.size >= this.limit) await Promise.race(this.running);
-  }
-
-  /** Waits for every effect registered so far. */
-  async drain(): Promise<void> {
-    await Promise.all([...this.running]);
   }
 
   private advance(): void {
+    const order = this.order;
     let committed: string | undefined;
-    while (this.order.length > 0 && this.order[0].done) committed = this.order.shift()!.position;
+    while (this.head < order.length && order[this.head].done) committed = order[this.head++].position;
+    // Compact in bulk: shifting one by one is quadratic once a held effect has queued thousands behind it.
+    if (this.head > 1024 && this.head * 2 > order.length) {
+      order.splice(0, this.head);
+      this.head = 0;
+    }
     if (committed !== undefined) this.onCommitted(committed);
   }
 }

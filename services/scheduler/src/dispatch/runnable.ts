@@ -1,4 +1,4 @@
-import type { DomainEvent } from '@jobstream/domain';
+import type { DomainEvent, JobSubmittedData } from '@jobstream/domain';
 
 /**
  * The job events after which a job waits for an executor: a fresh submit without locks, a lock
@@ -18,4 +18,18 @@ export function becomesRunnable(event: DomainEvent, sameCommit: DomainEvent[]): 
     default:
       return false;
   }
+}
+
+/**
+ * When the work item of a runnable event may go out (epoch ms), or undefined for now. A sync job's
+ * submit belongs to the sync path until its caller's deadline (the gateway asks an executor
+ * directly), so its item waits until `marginMs` after that deadline: a sync attempt that failed, or a
+ * gateway that died, then leaves the job to the work queue as if it had been submitted async.
+ */
+export function dispatchDueAt(event: DomainEvent, marginMs: number): number | undefined {
+  if (event.type !== 'job.submitted') return undefined;
+  const { mode, syncDeadline } = event.data as Pick<JobSubmittedData, 'mode' | 'syncDeadline'>;
+  // A sync submit recorded before the deadline was: nothing says how long the sync path owns it.
+  if (mode !== 'sync' || syncDeadline === undefined) return undefined;
+  return Date.parse(syncDeadline) + marginMs;
 }

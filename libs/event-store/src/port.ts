@@ -37,6 +37,8 @@ export interface SubscribeOptions {
   fromPosition?: string;
   /** Only streams whose id starts with this, e.g. `acme.job.`. */
   streamPrefix?: string;
+  /** Only streams of these aggregates (the id's second token, e.g. `timer`): other commits are skipped undecoded. */
+  aggregates?: readonly string[];
   /** Called for every commit in global order. Resolve to acknowledge; reject to have it redelivered. */
   handler: (batch: CommittedBatch) => Promise<void>;
 }

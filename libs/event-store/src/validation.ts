@@ -108,3 +108,18 @@ export function validateStreamPrefix(prefix: string): void {
     throw new InvalidEventError('streamPrefix', `"${String(prefix)}" is not a stream id prefix`);
   }
 }
+
+/** Which stream ids a subscription delivers: its prefix and, when it names aggregates, one of them. */
+export function subscriptionFilter(streamPrefix: string, aggregates: readonly string[] | undefined): (streamId: string) => boolean {
+  validateStreamPrefix(streamPrefix);
+  if (aggregates === undefined) return (streamId) => streamId.startsWith(streamPrefix);
+  if (aggregates.length === 0 || !aggregates.every((a) => /^[a-z0-9-]+$/.test(a))) {
+    throw new InvalidEventError('aggregates', `${JSON.stringify(aggregates)} is not a list of aggregate names`);
+  }
+  const wanted = new Set(aggregates);
+  return (streamId) => {
+    if (!streamId.startsWith(streamPrefix)) return false;
+    const start = streamId.indexOf('.') + 1;
+    return wanted.has(streamId.slice(start, streamId.indexOf('.', start)));
+  };
+}

@@ -356,6 +356,22 @@ export function eventStoreContract(name: string, setup: () => Promise<EventStore
         expect(collector.eventIds).toEqual([events[0].eventId, events[3].eventId]);
       });
 
+      it('delivers only the aggregates it names, alone or with a prefix', async () => {
+        const tenant = newTenant();
+        const [job, lock, timer] = [newStream(tenant, 'job'), newStream(tenant, 'lock'), newStream(tenant, 'timer')];
+        const one = await Collector.start(store, { aggregates: ['timer'] });
+        const two = await Collector.start(store, { streamPrefix: `${tenant}.`, aggregates: ['lock', 'timer'] });
+        const events = [ev(job), ev(lock), ev(timer)];
+        for (const [i, stream] of [job, lock, timer].entries()) await store.append(stream, [events[i]], 'no_stream');
+        await two.waitFor(2);
+        const ofTenant = () => one.eventIds.filter((id) => id === events[2].eventId);
+        await waitUntil(() => ofTenant().length === 1, 'the timer event');
+        await Promise.all([one.stop(), two.stop()]);
+        expect(two.eventIds).toEqual([events[1].eventId, events[2].eventId]);
+        expect(one.batches.every((b) => b.events.every((e) => e.event.streamId.split('.')[1] === 'timer'))).toBe(true);
+        await expect(store.subscribe({ aggregates: ['job.x'], handler: async () => undefined })).rejects.toThrow(/aggregate/);
+      });
+
       it('resumes from a stored checkpoint with no gap and no duplicate', async () => {
         const tenant = newTenant();
         const streams = [newStream(tenant), newStream(tenant)];

@@ -50,7 +50,7 @@ import type {
   SubscribeOptions,
   Subscription,
 } from '../port';
-import { DEFAULT_MAX_EVENT_BYTES, findRetriedAppend, prepareAppend, validateExpected, validateStreamPrefix, validateTokens } from '../validation';
+import { DEFAULT_MAX_EVENT_BYTES, findRetriedAppend, prepareAppend, subscriptionFilter, validateExpected, validateTokens } from '../validation';
 import { StreamQueue } from '../stream-queue';
 import { chainTipOf, eventHash, GENESIS_HASH } from '../hash-chain';
 import { RevisionCache, StreamTip } from './revision-cache';
@@ -229,11 +229,13 @@ export class JetStreamEventStore implements EventStore {
 
   async subscribe(options: SubscribeOptions): Promise<Subscription> {
     const streamPrefix = options.streamPrefix ?? '';
-    validateStreamPrefix(streamPrefix);
+    const wanted = subscriptionFilter(streamPrefix, options.aggregates);
     // Subjects filter whole tokens only: the server narrows to the last complete token, the rest is
     // matched here (e.g. `acme.jo` filters `es.acme.>` and keeps streams starting with `acme.jo`).
+    // nats-server 2.9 takes one filter subject, so only a single aggregate is filtered there.
     const boundary = streamPrefix.lastIndexOf('.') + 1;
-    const filter = `${this.subjectPrefix}.${streamPrefix.slice(0, boundary)}>`;
+    const oneAggregate = options.aggregates?.length === 1 && streamPrefix === '' ? `*.${options.aggregates[0]}.` : undefined;
+    const filter = `${this.subjectPrefix}.${oneAggregate ?? streamPrefix.slice(0, boundary)}>`;
     const idOffset = this.subjectPrefix.length + 1;
     let nextSeq = options.fromPosition === undefined ? 1 : parsePosition(options.fromPosition) + 1;
 
@@ -266,7 +268,7 @@ export class JetStreamEventStore implements EventStore {
           if (stopping) messages.stop();
           for await (const m of messages) {
             const streamId = m.subject.slice(idOffset);
-            if (streamId.startsWith(streamPrefix)) {
+            if (wanted(streamId)) {
               const firstRevision = headerNumber(m.headers, FIRST_REVISION_HEADER, m.seq);
               const position = String(m.seq);
               const events = decodeEvents(m.data);

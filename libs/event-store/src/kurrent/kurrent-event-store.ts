@@ -22,7 +22,7 @@ import type {
 } from '../port';
 import { StreamQueue } from '../stream-queue';
 import { chainEvents, chainTipOf } from '../hash-chain';
-import { DEFAULT_MAX_EVENT_BYTES, findRetriedAppend, prepareAppend, validateExpected, validateStreamId, validateStreamPrefix } from '../validation';
+import { DEFAULT_MAX_EVENT_BYTES, findRetriedAppend, prepareAppend, subscriptionFilter, validateExpected, validateStreamId } from '../validation';
 import { closesCommit, commitMetadata, formatPosition, fromCurrentState, KurrentPosition, parsePosition, toKurrentEventId, toStreamState } from './mapping';
 
 /** How often an 'any' / 'stream_exists' append retries after losing a race to another writer. */
@@ -125,7 +125,7 @@ export class KurrentEventStore implements EventStore {
 
   async subscribe(options: SubscribeOptions): Promise<Subscription> {
     const streamPrefix = options.streamPrefix ?? '';
-    validateStreamPrefix(streamPrefix);
+    const wanted = subscriptionFilter(streamPrefix, options.aggregates);
     const filter = streamPrefix
       ? this.lib.streamNameFilter({ prefixes: [streamPrefix] })
       : this.lib.excludeSystemEvents();
@@ -154,7 +154,7 @@ export class KurrentEventStore implements EventStore {
           let pending: RecordedEvent[] = [];
           for await (const resolved of current) {
             const event = resolved.event;
-            if (!event) continue;
+            if (!event || !wanted(event.streamId)) continue;
             pending.push(toRecorded(event));
             if (!closesCommit(event.metadata)) continue;
             const batch = { events: pending, position: formatPosition(event.position) };

@@ -34,6 +34,7 @@ export class LockReactorService implements OnApplicationBootstrap, BeforeApplica
     const fromPosition = await checkpoints.load();
     this.subscription = await this.store.subscribe({
       fromPosition,
+      aggregates: ['job'],
       handler: async (batch: CommittedBatch) => {
         await this.manager.onCommit(batch.events.map((r) => r.event));
         checkpoints.save(batch.position);

@@ -51,6 +51,7 @@ export class DeadlineWatch {
     if (this.stopped) return;
     this.subscription = await this.store.subscribe({
       fromPosition,
+      aggregates: ['job'],
       handler: async (batch) => {
         for (const { event } of batch.events) this.tracker.apply(event);
         this.tracker.sweep();

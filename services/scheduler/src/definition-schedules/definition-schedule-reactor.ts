@@ -71,7 +71,7 @@ export class DefinitionScheduleReactor {
   async start(): Promise<void> {
     this.checkpoints = await CheckpointStore.open(this.nc, this.options.checkpointKey ?? 'definition-schedules');
     const fromPosition = await this.checkpoints.load();
-    this.subscription = await this.store.subscribe({ fromPosition, handler: (batch) => this.handle(batch) });
+    this.subscription = await this.store.subscribe({ fromPosition, aggregates: ['job-definition', 'timer'], handler: (batch) => this.handle(batch) });
     this.options.log?.(`definition schedules: following the log from ${fromPosition ?? 'its start'}`);
   }
 

@@ -70,7 +70,7 @@ export class DefinitionReactorService implements OnApplicationBootstrap, BeforeA
   async onApplicationBootstrap(): Promise<void> {
     this.checkpoints = await CheckpointStore.open(this.nc, 'definition-reactor');
     const fromPosition = await this.checkpoints.load();
-    this.subscription = await this.store.subscribe({ fromPosition, handler: (batch) => this.react(batch) });
+    this.subscription = await this.store.subscribe({ fromPosition, aggregates: ['job', 'job-definition'], handler: (batch) => this.react(batch) });
     this.logger.log(`reacting from ${fromPosition ?? 'the start of the log'}`);
   }
 

@@ -50,7 +50,7 @@ export class DispatcherService implements OnApplicationBootstrap, BeforeApplicat
     this.checkpoints = await CheckpointStore.open(this.nc, 'dispatcher');
     this.window = new InFlightWindow(MAX_IN_FLIGHT, (position) => this.checkpoints.save(position));
     const fromPosition = await this.checkpoints.load();
-    this.subscription = await this.store.subscribe({ fromPosition, handler: (batch) => this.dispatch(batch) });
+    this.subscription = await this.store.subscribe({ fromPosition, aggregates: ['job'], handler: (batch) => this.dispatch(batch) });
     this.logger.log(`dispatching from ${fromPosition ?? 'the start of the log'}`);
   }
 

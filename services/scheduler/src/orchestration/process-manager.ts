@@ -85,7 +85,11 @@ export class OrchestrationProcessManager {
     this.index = await OrchestrationIndex.open(this.nc);
     this.checkpoints = await CheckpointStore.open(this.nc, this.options.checkpointKey ?? 'orchestration');
     const fromPosition = await this.checkpoints.load();
-    this.subscription = await this.store.subscribe({ fromPosition, handler: (batch) => this.handle(batch) });
+    this.subscription = await this.store.subscribe({
+      fromPosition,
+      aggregates: ['orchestration-definition', 'orchestration-run', 'job', 'timer'],
+      handler: (batch) => this.handle(batch),
+    });
   }
 
   async stop(): Promise<void> {

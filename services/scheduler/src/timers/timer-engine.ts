@@ -90,7 +90,7 @@ export class TimerEngine {
     // The checkpoint first: the snapshot is then at least as new, and replaying past it is idempotent.
     const fromPosition = await this.checkpoints.load();
     const loaded = await this.snapshot.load((timer) => this.track(timer));
-    this.subscription = await this.store.subscribe({ fromPosition, handler: (batch) => this.project(batch) });
+    this.subscription = await this.store.subscribe({ fromPosition, aggregates: ['timer'], handler: (batch) => this.project(batch) });
     this.rearm();
     this.options.log?.(`timers: ${loaded} pending from the snapshot, following the log from ${fromPosition ?? 'its start'}`);
     return { loaded };

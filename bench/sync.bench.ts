@@ -11,7 +11,7 @@
  */
 import 'reflect-metadata';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { Agent, request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -81,7 +81,27 @@ function stopChild(child: ChildProcess): Promise<void> {
   });
 }
 
-async function runJobstream(): Promise<{ http: Latency; nats: Latency; echo: Latency }> {
+/** CPU seconds a process has used (Linux /proc; user + system, 10 ms ticks): busy time holds up under a loaded machine better than latency. */
+function cpuSeconds(pid: number | undefined): number {
+  if (pid === undefined) return NaN;
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / 100;
+  } catch {
+    return NaN;
+  }
+}
+
+/** CPU ms per job of each process over `op`, by process name (several executors add up). */
+async function cpuPerJob(processes: { name: string; pid?: number }[], jobs: number, op: () => Promise<void>): Promise<Map<string, number>> {
+  const before = processes.map((p) => cpuSeconds(p.pid));
+  await op();
+  const perJob = new Map<string, number>();
+  processes.forEach((p, i) => perJob.set(p.name, (perJob.get(p.name) ?? 0) + ((cpuSeconds(p.pid) - before[i]) * 1000) / jobs));
+  return perJob;
+}
+
+async function runJobstream(): Promise<{ http: Latency; nats: Latency; echo: Latency; cpu: Map<string, number> }> {
   const profileDir = process.env.BENCH_CPU_PROF;
   const system = await startSystem({
     env: { LOG_LEVEL: 'warn', ...(profileDir && { NODE_OPTIONS: `--require ${resolve(__dirname, 'cpu-profile.cjs')}`, BENCH_CPU_PROF: resolve(profileDir) }) },
@@ -98,9 +118,13 @@ async function runJobstream(): Promise<{ http: Latency; nats: Latency; echo: Lat
       const res = await postJson(agent, port, `/${TENANT}/api/jobs:run`, body);
       if (res.status !== 200) throw new Error(`jobs:run answered ${res.status}: ${res.text}`);
     });
-    const nats = await measure(SAMPLES, async () => {
-      const reply = codec.decode((await nc.request(`jobs.sync.${TENANT}.noop`, natsBody, { timeout: 10_000 })).data);
-      if (reply.statusCode !== 200) throw new Error(`jobs.sync answered ${JSON.stringify(reply)}`);
+    let nats!: Latency;
+    const processes = [...system.processes.map((p) => ({ name: p.name, pid: p.process.pid })), { name: 'nats-server', pid: system.nats.process.pid }];
+    const cpu = await cpuPerJob(processes, SAMPLES + WARMUP, async () => {
+      nats = await measure(SAMPLES, async () => {
+        const reply = codec.decode((await nc.request(`jobs.sync.${TENANT}.noop`, natsBody, { timeout: 10_000 })).data);
+        if (reply.statusCode !== 200) throw new Error(`jobs.sync answered ${JSON.stringify(reply)}`);
+      });
     });
     const payload = new TextEncoder().encode('{"payload":{}}');
     const floor = await measure(SAMPLES, async () => {
@@ -110,7 +134,7 @@ async function runJobstream(): Promise<{ http: Latency; nats: Latency; echo: Lat
       for (const p of system.processes) p.process.kill('SIGUSR2');
       await new Promise((done) => setTimeout(done, 1_000));
     }
-    return { http, nats, echo: floor };
+    return { http, nats, echo: floor, cpu };
   } finally {
     agent.destroy();
     await stopChild(echo);
@@ -178,6 +202,10 @@ export async function bench(): Promise<{ title: string; rows: BenchRow[] }[]> {
         row('bare NATS request-reply echo (floor)', ours.echo, 'responder in another process'),
         row('BullMQ add + waitUntilFinished', bull, bullMissing ? 'skipped: ioredis not installed' : `Worker in-process, concurrency ${BULL_CONCURRENCY}, AOF everysec`),
       ],
+    },
+    {
+      title: 'CPU per sync job over NATS, by process (the jobs.sync row, warm-up included)',
+      rows: [...ours.cpu].map(([what, perJob]) => ({ what, 'CPU ms / job': ms(perJob) })),
     },
   ];
 }

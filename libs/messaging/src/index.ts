@@ -12,3 +12,4 @@ export * from './lease';
 export * from './fleet';
 export * from './metrics';
 export * from './shutdown';
+export * from './request';

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { JSONCodec, NatsConnection } from 'nats';
+import { request } from './request';
 
 const codec = JSONCodec<unknown>();
 
@@ -16,9 +17,7 @@ export class RpcError extends Error {
  * Nest wraps requests as {pattern, data, id} and answers {response} or {err}.
  */
 export async function rpc<T>(nc: NatsConnection, subject: string, data: unknown, timeoutMs = 5000): Promise<T> {
-  const reply = await nc.request(subject, codec.encode({ pattern: subject, data, id: randomUUID() }), {
-    timeout: timeoutMs,
-  });
+  const reply = await request(nc, subject, codec.encode({ pattern: subject, data, id: randomUUID() }), { timeout: timeoutMs });
   const packet = codec.decode(reply.data) as { response?: T; err?: unknown };
   if (packet.err !== undefined && packet.err !== null) throw new RpcError(packet.err);
   return packet.response as T;

@@ -20,6 +20,7 @@
  * checkpoints per commit.
  */
 import { upcast, type DomainEvent } from '@jobstream/domain';
+import { request } from '@jobstream/messaging';
 import {
   AckPolicy,
   ApiError,
@@ -410,7 +411,8 @@ export class JetStreamEventStore implements EventStore {
 
   /**
    * A plain request to the stream subject with the JetStream headers set here: the same wire message as
-   * js.publish, without its per-call option handling, which showed up in the append profile.
+   * js.publish, without its per-call option handling, which showed up in the append profile (and
+   * through messaging's request, without nats.js's per-request cancel error).
    */
   private publish(streamId: string, events: DomainEvent[], body: Uint8Array, firstRevision: number, lastSeq: number): Promise<PubAck> {
     const h = natsHeaders();
@@ -418,7 +420,7 @@ export class JetStreamEventStore implements EventStore {
     h.set(EXPECTED_LAST_SUBJECT_SEQUENCE_HEADER, String(lastSeq));
     h.set(FIRST_REVISION_HEADER, String(firstRevision));
     h.set(EVENT_COUNT_HEADER, String(events.length));
-    return this.nc.request(this.subjectOf(streamId), body, { headers: h, timeout: PUBLISH_TIMEOUT_MS }).then(parsePubAck);
+    return request(this.nc, this.subjectOf(streamId), body, { headers: h, timeout: PUBLISH_TIMEOUT_MS }).then(parsePubAck);
   }
 
   /** Either the events are already stored right after the expected revision (a retry), or it is a real conflict. */

@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger, OnModuleDestroy } from '@nestjs/common';
 import { validateDto, SubmitJobDto, type SyncFallbackReason, type SyncJobResult, type SyncRunReply, type SyncRunRequest } from '@jobstream/contracts';
 import { isTerminal, type JobEvent, type JobState } from '@jobstream/domain';
-import { NATS_CONNECTION, publishWorkItem, subjects, positiveIntFromEnv } from '@jobstream/messaging';
+import { NATS_CONNECTION, publishWorkItem, request as natsRequest, subjects, positiveIntFromEnv } from '@jobstream/messaging';
 import { ErrorCode, JSONCodec, NatsError, type JetStreamClient, type NatsConnection } from 'nats';
 import { ApiError } from '../errors/api-error';
 import type { Caller } from '../jobs/caller';
@@ -120,7 +120,7 @@ export class SyncService implements OnModuleDestroy {
     if (left <= 0) return fallback('timeout');
     let reply: SyncRunReply;
     try {
-      const asked = this.nc.request(subjects.execSync(type), requestCodec.encode(request), { timeout: left });
+      const asked = natsRequest(this.nc, subjects.execSync(type), requestCodec.encode(request), { timeout: left });
       const outcome = await Promise.race([asked, this.draining$]);
       // The executor may still answer "busy": queued now, the job never waits for its deadline.
       if (outcome === undefined) return queued('gateway-draining');

@@ -37,7 +37,7 @@ import { headers as natsHeaders, JSONCodec, type NatsConnection } from 'nats';
 import type { Clock } from '../timers/clock';
 import type { TimerEngine } from '../timers/timer-engine';
 import { keys, OrchestrationIndex, type JobLink } from './orchestration-index';
-import { jobTypeOf, taskIdempotencyKey, taskJobId } from './task-jobs';
+import { isTaskIdempotencyKey, jobTypeOf, taskIdempotencyKey, taskJobId } from './task-jobs';
 
 const RUN: Aggregate<OrchestrationRunState> = {
   initial: initialOrchestrationRunState,
@@ -70,6 +70,12 @@ export class OrchestrationProcessManager {
   private subscription?: Subscription;
   private checkpoints?: CheckpointStore;
   private index!: OrchestrationIndex;
+  /**
+   * Jobs whose submit this reader saw, and whether it was a task launch's: the end of any other job
+   * needs no KV look-up of a run link (one per job otherwise). A job submitted before this process
+   * started is not here and is looked up.
+   */
+  private readonly submitted = new Map<string, boolean>();
   /** The gateway authenticates NATS submits; the scheduler signs them as `service:scheduler`. */
   private readonly authorization = serviceAuthorization('scheduler');
 
@@ -266,6 +272,12 @@ export class OrchestrationProcessManager {
     let outcome: TaskOutcome;
     let objects: ObjectCounts = { processed: 0, succeeded: 0, failed: 0 };
     switch (event.type) {
+      case 'job.submitted':
+        this.submitted.set(event.streamId, isTaskIdempotencyKey(event.data.idempotencyKey));
+        return;
+      case 'job.deleted':
+        this.submitted.delete(event.streamId);
+        return;
       case 'job.completed': {
         const counts = (event.data.output as { objects?: Partial<ObjectCounts> } | undefined)?.objects;
         if (counts && [counts.processed, counts.succeeded, counts.failed].every((n) => Number.isInteger(n) && (n as number) >= 0)) {
@@ -281,6 +293,10 @@ export class OrchestrationProcessManager {
       default:
         return;
     }
+    const isTask = this.submitted.get(event.streamId);
+    // Forgotten at any end: a job retried after a failure is looked up when it ends again.
+    this.submitted.delete(event.streamId);
+    if (isTask === false) return;
     const link = await this.index.get<JobLink>(keys.job(tenant, jobId));
     if (!link) return;
     if (event.type === 'job.completed') await this.index.put(keys.vars(tenant, link.runId), event.data.workflowVariables ?? {});

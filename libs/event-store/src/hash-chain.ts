@@ -8,10 +8,37 @@
  * units), no whitespace, UTF-8; values as JSON.stringify writes them (undefined members dropped). The first event
  * of a stream has previousHash GENESIS_HASH. The store sets both fields on append; callers never do.
  */
-import { createHash } from 'node:crypto';
+import { hash as digest } from 'node:crypto';
 import type { DomainEvent } from '@jobstream/domain';
 
 export const GENESIS_HASH = '0'.repeat(64);
+
+/** Quoted keys with their colon, reused: the same few dozen schema keys come back on every event. */
+const quotedKeys = new Map<string, string>();
+const QUOTED_KEYS_LIMIT = 10_000;
+
+function quotedKey(key: string): string {
+  let quoted = quotedKeys.get(key);
+  if (quoted === undefined) {
+    quoted = JSON.stringify(key) + ':';
+    if (quotedKeys.size < QUOTED_KEYS_LIMIT) quotedKeys.set(key, quoted);
+  }
+  return quoted;
+}
+
+/** Sorts in place by UTF-16 code units, as Array.prototype.sort's default; objects here have few keys. */
+function sortKeys(keys: string[]): string[] {
+  for (let i = 1; i < keys.length; i++) {
+    const key = keys[i];
+    let j = i - 1;
+    while (j >= 0 && keys[j] > key) {
+      keys[j + 1] = keys[j];
+      j--;
+    }
+    keys[j + 1] = key;
+  }
+  return keys;
+}
 
 export function canonicalJson(value: unknown): string {
   if (value === null || typeof value !== 'object') return JSON.stringify(value) ?? 'null';
@@ -26,22 +53,33 @@ export function canonicalJson(value: unknown): string {
     return out + ']';
   }
   const record = value as Record<string, unknown>;
+  const keys = sortKeys(Object.keys(record));
   let out = '{';
-  let first = true;
-  for (const key of Object.keys(record).sort()) {
-    const member = record[key];
+  for (let i = 0; i < keys.length; i++) {
+    const member = record[keys[i]];
     if (member === undefined || typeof member === 'function' || typeof member === 'symbol') continue;
-    out += (first ? '' : ',') + JSON.stringify(key) + ':' + canonicalJson(member);
-    first = false;
+    out += (out.length > 1 ? ',' : '') + quotedKey(keys[i]) + canonicalJson(member);
   }
   return out + '}';
 }
 
+/** The canonical JSON the hash covers: the event without its chain fields. */
+export function canonicalContent(event: DomainEvent): string {
+  if (event.hash === undefined && event.previousHash === undefined) return canonicalJson(event);
+  // eslint-disable-next-line @typescript-eslint/no-unused-vars
+  const { hash, previousHash, ...content } = event;
+  return canonicalJson(content);
+}
+
+/** The hash of an event given its canonical content: appends hash the JSON they already wrote. */
+export function contentHash(canonical: string, previousHash: string): string {
+  // One-shot hash: no Hash object per event (the append hot path hashes every event).
+  return digest('sha256', canonical + previousHash, 'hex');
+}
+
 /** The hash an event must carry, given the hash of its predecessor on the stream. */
 export function eventHash(event: DomainEvent, previousHash: string): string {
-  // eslint-disable-next-line @typescript-eslint/no-unused-vars
-  const { hash, previousHash: _previous, ...content } = event;
-  return createHash('sha256').update(canonicalJson(content) + previousHash, 'utf8').digest('hex');
+  return contentHash(canonicalContent(event), previousHash);
 }
 
 /** Copies of the events with their chain fields set, continuing after `previousHash`; the inputs stay as they are. */

@@ -95,7 +95,6 @@ interface DecodedCommit {
   seq: number;
 }
 
-const encoder = new TextEncoder();
 const decoder = new TextDecoder();
 
 function jetStreamErrorCode(error: unknown): number | undefined {
@@ -337,7 +336,7 @@ export class JetStreamEventStore implements EventStore {
       parts[i] = `${serialized[i].slice(0, -1)},"previousHash":"${previous}","hash":"${hash}"}`;
       previous = hash;
     }
-    return { body: encoder.encode(`[${parts.join(',')}]`), lastHash: previous };
+    return { body: Buffer.from(`[${parts.join(',')}]`), lastHash: previous };
   }
 
   /**
@@ -415,11 +414,12 @@ export class JetStreamEventStore implements EventStore {
    * through messaging's request, without nats.js's per-request cancel error).
    */
   private publish(streamId: string, events: DomainEvent[], body: Uint8Array, firstRevision: number, lastSeq: number): Promise<PubAck> {
+    // append, not set: on a new header object set's delete-then-append scan is wasted work.
     const h = natsHeaders();
-    h.set(MSG_ID_HEADER, events[0].eventId);
-    h.set(EXPECTED_LAST_SUBJECT_SEQUENCE_HEADER, String(lastSeq));
-    h.set(FIRST_REVISION_HEADER, String(firstRevision));
-    h.set(EVENT_COUNT_HEADER, String(events.length));
+    h.append(MSG_ID_HEADER, events[0].eventId);
+    h.append(EXPECTED_LAST_SUBJECT_SEQUENCE_HEADER, String(lastSeq));
+    h.append(FIRST_REVISION_HEADER, String(firstRevision));
+    h.append(EVENT_COUNT_HEADER, String(events.length));
     return request(this.nc, this.subjectOf(streamId), body, { headers: h, timeout: PUBLISH_TIMEOUT_MS }).then(parsePubAck);
   }
 

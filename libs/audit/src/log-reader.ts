@@ -111,7 +111,7 @@ function pullAll(location: LogLocation, consumer: string, total: number, options
     /** Hands one delivery to onCommit; false when the walk must not go on now (an async onCommit pending, or the end). */
     const handle = (m: Msg): boolean => {
       // The stream sequence is in the delivery's reply subject (the $JS.ACK token a JsMsg would parse).
-      const seq = streamSeqOf(m.reply ?? '');
+      const { seq, pending: left } = deliveryOf(m.reply ?? '');
       if (options.untilSeq !== undefined && seq > options.untilSeq) {
         finish();
         return false;
@@ -132,7 +132,9 @@ function pullAll(location: LogLocation, consumer: string, total: number, options
       const done = () => {
         commits++;
         lastSeq = seq;
-        if (commits >= total) finish();
+        // The server's num_pending for a filtered consumer can count removed messages; the delivery's own
+        // pending count of 0 says this was the last one.
+        if (commits >= total || left === 0) finish();
         else pull();
       };
       if (!pending) {
@@ -167,17 +169,22 @@ function pullAll(location: LogLocation, consumer: string, total: number, options
 }
 
 /**
- * The stream sequence from a delivery's reply subject: token 5 of `$JS.ACK.<stream>.<consumer>.<delivered>.
- * <stream seq>.<consumer seq>.<timestamp>.<pending>`, token 7 when the server adds `<domain>.<account hash>`
- * after ACK (and a trailing token). `JsMsg.seq` splits and parses every token, a sixth of a long walk's time.
+ * The stream sequence and the consumer's pending count from a delivery's reply subject: tokens 5 and 8 of
+ * `$JS.ACK.<stream>.<consumer>.<delivered>.<stream seq>.<consumer seq>.<timestamp>.<pending>`, 7 and 10 when the
+ * server adds `<domain>.<account hash>` after ACK (and a trailing token). `JsMsg.seq` splits and parses every
+ * token, a sixth of a long walk's time.
  */
-export function streamSeqOf(reply: string): number {
+export function deliveryOf(reply: string): { seq: number; pending: number } {
   let dots = 0;
   for (let i = reply.indexOf('.'); i !== -1; i = reply.indexOf('.', i + 1)) dots++;
-  const token = dots === 8 ? 5 : 7;
   let start = 0;
-  for (let i = 0; i < token; i++) start = reply.indexOf('.', start) + 1;
-  return Number(reply.slice(start, reply.indexOf('.', start)));
+  for (let i = 0, token = dots === 8 ? 5 : 7; i < token; i++) start = reply.indexOf('.', start) + 1;
+  const end = reply.indexOf('.', start);
+  // Pending is three tokens on, past the consumer sequence and the timestamp.
+  let from = end + 1;
+  for (let i = 0; i < 2; i++) from = reply.indexOf('.', from) + 1;
+  const to = reply.indexOf('.', from);
+  return { seq: Number(reply.slice(start, end)), pending: Number(to === -1 ? reply.slice(from) : reply.slice(from, to)) };
 }
 
 /** The last sequence of the log now: what "until the end" means for a walk started now. */

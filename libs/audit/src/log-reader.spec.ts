@@ -1,12 +1,12 @@
-import { deliveryOf } from './log-reader';
+import { streamSeqOf } from './log-reader';
 
-describe('deliveryOf', () => {
-  it('reads the stream sequence and pending count of the nine-token reply subject', () => {
-    expect(deliveryOf('$JS.ACK.JOBSTREAM_EVENTS.walk.1.12345.7.1700000000000000000.3')).toEqual({ seq: 12345, pending: 3 });
+describe('streamSeqOf', () => {
+  it('reads the stream sequence of the nine-token reply subject', () => {
+    expect(streamSeqOf('$JS.ACK.JOBSTREAM_EVENTS.walk.1.12345.7.1700000000000000000.3')).toBe(12345);
   });
 
   it('reads it when the server adds domain, account hash and a trailing token', () => {
-    expect(deliveryOf('$JS.ACK._.ACCHASH.JOBSTREAM_EVENTS.walk.2.999.8.1700000000000000000.0.rnd')).toEqual({ seq: 999, pending: 0 });
-    expect(deliveryOf('$JS.ACK.hub.ACCHASH.JOBSTREAM_EVENTS.walk.1.42.7.1700000000000000000.3')).toEqual({ seq: 42, pending: 3 });
+    expect(streamSeqOf('$JS.ACK._.ACCHASH.JOBSTREAM_EVENTS.walk.2.999.8.1700000000000000000.0.rnd')).toBe(999);
+    expect(streamSeqOf('$JS.ACK.hub.ACCHASH.JOBSTREAM_EVENTS.walk.1.42.7.1700000000000000000.3')).toBe(42);
   });
 });

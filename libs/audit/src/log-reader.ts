@@ -40,8 +40,6 @@ export interface WalkOptions {
 const WINDOW = 2048;
 /** Messages per pull request: the window is topped up each time this many have been handled. */
 const PULL_CHUNK = 512;
-/** How long one pull may wait for messages: only a log that shrinks under the walk (retention) leaves it waiting. */
-const PULL_EXPIRES_MS = 30_000;
 
 /**
  * Reads the log from `fromSeq` to its end as of the start of the walk, through one ephemeral consumer with no
@@ -92,6 +90,8 @@ function pullAll(location: LogLocation, consumer: string, total: number, options
   /** Messages received while an async onCommit is pending, handled in order once it settles. */
   const queued: Msg[] = [];
   let busy = false;
+  /** The server answered a pull with fewer messages than asked: the log has no more for this walk. */
+  let logEnded = false;
   return new Promise((resolve, reject) => {
     let sub: Subscription | undefined;
     let finished = false;
@@ -106,12 +106,12 @@ function pullAll(location: LogLocation, consumer: string, total: number, options
       const batch = Math.min(total, commits + WINDOW) - requested;
       if (batch <= 0 || (batch < PULL_CHUNK && requested + batch < total)) return;
       requested += batch;
-      nc.publish(next, JSON.stringify({ batch, expires: nanos(PULL_EXPIRES_MS) }), { reply: inbox });
+      nc.publish(next, JSON.stringify({ batch, no_wait: true }), { reply: inbox });
     };
     /** Hands one delivery to onCommit; false when the walk must not go on now (an async onCommit pending, or the end). */
     const handle = (m: Msg): boolean => {
       // The stream sequence is in the delivery's reply subject (the $JS.ACK token a JsMsg would parse).
-      const { seq, pending: left } = deliveryOf(m.reply ?? '');
+      const seq = streamSeqOf(m.reply ?? '');
       if (options.untilSeq !== undefined && seq > options.untilSeq) {
         finish();
         return false;
@@ -132,9 +132,7 @@ function pullAll(location: LogLocation, consumer: string, total: number, options
       const done = () => {
         commits++;
         lastSeq = seq;
-        // The server's num_pending for a filtered consumer can count removed messages; the delivery's own
-        // pending count of 0 says this was the last one.
-        if (commits >= total || left === 0) finish();
+        if (commits >= total || (logEnded && queued.length === 0)) finish();
         else pull();
       };
       if (!pending) {
@@ -152,9 +150,15 @@ function pullAll(location: LogLocation, consumer: string, total: number, options
     const drain = () => {
       while (!busy && !finished && queued.length > 0) if (!handle(queued.shift() as Msg)) return;
     };
-    // Every pull asks only for commits counted at the start, so any status (408: a pull expired short of its
-    // messages, the log lost commits under the walk; 409: the consumer is gone) means the walk cannot complete.
-    const status = (m: Msg) => finish(new Error(`walking ${streamName}: ${m.headers?.code} ${m.headers?.description ?? ''}`.trim()));
+    // A pull asks for no more than the commits counted at the start, but a filtered consumer's count can include
+    // removed messages: a no_wait pull ends with 404 (nothing left) or 408 (fewer than asked) at the log's end.
+    // Any other status (409: the consumer is gone) means the walk cannot complete.
+    const status = (m: Msg) => {
+      const code = m.headers?.code;
+      if (code !== 404 && code !== 408) return finish(new Error(`walking ${streamName}: ${code} ${m.headers?.description ?? ''}`.trim()));
+      logEnded = true;
+      if (!busy && queued.length === 0) finish();
+    };
     sub = nc.subscribe(inbox, {
       callback: (error, m) => {
         if (error) return finish(error);
@@ -169,22 +173,17 @@ function pullAll(location: LogLocation, consumer: string, total: number, options
 }
 
 /**
- * The stream sequence and the consumer's pending count from a delivery's reply subject: tokens 5 and 8 of
- * `$JS.ACK.<stream>.<consumer>.<delivered>.<stream seq>.<consumer seq>.<timestamp>.<pending>`, 7 and 10 when the
- * server adds `<domain>.<account hash>` after ACK (and a trailing token). `JsMsg.seq` splits and parses every
- * token, a sixth of a long walk's time.
+ * The stream sequence from a delivery's reply subject: token 5 of `$JS.ACK.<stream>.<consumer>.<delivered>.
+ * <stream seq>.<consumer seq>.<timestamp>.<pending>`, token 7 when the server adds `<domain>.<account hash>`
+ * after ACK (and a trailing token). `JsMsg.seq` splits and parses every token, a sixth of a long walk's time.
  */
-export function deliveryOf(reply: string): { seq: number; pending: number } {
+export function streamSeqOf(reply: string): number {
   let dots = 0;
   for (let i = reply.indexOf('.'); i !== -1; i = reply.indexOf('.', i + 1)) dots++;
+  const token = dots === 8 ? 5 : 7;
   let start = 0;
-  for (let i = 0, token = dots === 8 ? 5 : 7; i < token; i++) start = reply.indexOf('.', start) + 1;
-  const end = reply.indexOf('.', start);
-  // Pending is three tokens on, past the consumer sequence and the timestamp.
-  let from = end + 1;
-  for (let i = 0; i < 2; i++) from = reply.indexOf('.', from) + 1;
-  const to = reply.indexOf('.', from);
-  return { seq: Number(reply.slice(start, end)), pending: Number(to === -1 ? reply.slice(from) : reply.slice(from, to)) };
+  for (let i = 0; i < token; i++) start = reply.indexOf('.', start) + 1;
+  return Number(reply.slice(start, reply.indexOf('.', start)));
 }
 
 /** The last sequence of the log now: what "until the end" means for a walk started now. */

@@ -1,4 +1,4 @@
-import { AckPolicy, createInbox, DeliverPolicy, nanos, type Msg, type NatsConnection, type Subscription } from 'nats';
+import { AckPolicy, createInbox, DeliverPolicy, nanos, type Msg, type NatsConnection } from 'nats';
 import { EVENT_COUNT_HEADER, FIRST_REVISION_HEADER } from '@jobstream/event-store';
 
 /** Where the JetStream event store keeps the log (EVENT_STREAM_NAME, EVENT_SUBJECT_PREFIX). */
@@ -93,12 +93,11 @@ function pullAll(location: LogLocation, consumer: string, total: number, options
   /** The server answered a pull with fewer messages than asked: the log has no more for this walk. */
   let logEnded = false;
   return new Promise((resolve, reject) => {
-    let sub: Subscription | undefined;
     let finished = false;
     const finish = (error?: unknown) => {
       if (finished) return;
       finished = true;
-      sub?.unsubscribe();
+      sub.unsubscribe();
       if (error === undefined) resolve({ commits, lastSeq });
       else reject(error);
     };
@@ -159,7 +158,8 @@ function pullAll(location: LogLocation, consumer: string, total: number, options
       logEnded = true;
       if (!busy && queued.length === 0) finish();
     };
-    sub = nc.subscribe(inbox, {
+    // Every callback above runs on a delivery, so after `sub` is set.
+    const sub = nc.subscribe(inbox, {
       callback: (error, m) => {
         if (error) return finish(error);
         if (finished) return;

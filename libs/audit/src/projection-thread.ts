@@ -15,8 +15,11 @@ export type ProjectionReport =
 
 /** Commits per message to the worker: few enough messages that posting costs nothing, small enough to overlap. */
 const BATCH_COMMITS = 1000;
-/** Batches sent but not yet projected before the walk waits: bounds memory when the projection is the slower side. */
-const MAX_IN_FLIGHT = 4;
+/**
+ * Batches sent but not yet projected before the walk waits: bounds memory (some 10 MB) when the projection is
+ * the slower side, yet lets the walk run on while the worker thread starts up.
+ */
+const MAX_IN_FLIGHT = 16;
 
 /**
  * The projection half of a replay on a second thread, so that decoding and SQLite run on another core while

@@ -60,9 +60,9 @@ describe('walkLog', () => {
     });
     expect(walked.commits).toBe(COMMITS);
     expect(seqs).toEqual(Array.from({ length: COMMITS }, (_, i) => i + 1));
-    // Paused at commits 1, 2501, 5001, 7501: the server has handed over at most the 4,096-commit window.
+    // Paused at commits 1, 2501, 5001, 7501: the server has handed over at most the 2,048-commit window.
     expect(delivered).toHaveLength(4);
-    for (const ahead of delivered) expect(ahead).toBeLessThanOrEqual(4096);
+    for (const ahead of delivered) expect(ahead).toBeLessThanOrEqual(2048);
   });
 
   it('stops after untilSeq', async () => {

@@ -1,4 +1,4 @@
-import { AckPolicy, DeliverPolicy, nanos, type JsMsg, type NatsConnection } from 'nats';
+import { AckPolicy, createInbox, DeliverPolicy, nanos, type Msg, type NatsConnection } from 'nats';
 import { EVENT_COUNT_HEADER, FIRST_REVISION_HEADER } from '@jobstream/event-store';
 
 /** Where the JetStream event store keeps the log (EVENT_STREAM_NAME, EVENT_SUBJECT_PREFIX). */
@@ -36,8 +36,10 @@ export interface WalkOptions {
   onCommit: (commit: RawCommit) => void | Promise<void>;
 }
 
-/** Messages the server hands over per pull: large enough that a long walk is not bound by round trips. */
-const PULL_BATCH = 4096;
+/** Messages asked for ahead of the ones handled: enough that the server never waits for a pull on a long walk. */
+const WINDOW = 2048;
+/** Messages per pull request: the window is topped up each time this many have been handled. */
+const PULL_CHUNK = 512;
 
 /**
  * Reads the log from `fromSeq` to its end as of the start of the walk, through one ephemeral consumer with no
@@ -63,38 +65,111 @@ export async function walkLog(location: LogLocation, options: WalkOptions): Prom
   });
   const total = info.num_pending;
   options.onStart?.(total);
+  try {
+    if (total === 0) return { commits: 0, lastSeq: 0 };
+    return await pullAll(location, info.name, total, options);
+  } finally {
+    jsm.consumers.delete(streamName, info.name).catch(() => undefined);
+  }
+}
+
+/**
+ * Pulls the consumer's `total` messages with the JetStream pull protocol on one inbox whose handler runs per
+ * message, not through nats.js's consumer iterator (a promise hop per message, a fifth of a long walk) nor its
+ * callback mode (which pulls on receipt, so an async onCommit would let the whole log pile up in memory): more
+ * is asked for only as commits are handled, at most WINDOW ahead, so a slow onCommit slows the walk instead.
+ */
+function pullAll(location: LogLocation, consumer: string, total: number, options: WalkOptions): Promise<{ commits: number; lastSeq: number }> {
+  const { nc, streamName, subjectPrefix } = location;
   const idOffset = subjectPrefix.length + 1;
+  const inbox = createInbox();
+  const next = `$JS.API.CONSUMER.MSG.NEXT.${streamName}.${consumer}`;
+  let requested = 0;
   let commits = 0;
   let lastSeq = 0;
-  try {
-    if (total === 0) return { commits, lastSeq };
-    const consumer = await nc.jetstream().consumers.get(streamName, info.name);
-    const messages = await consumer.consume({ max_messages: PULL_BATCH });
-    try {
-      for await (const m of messages) {
-        // JsMsgImpl's public `reply` getter, left out of the JsMsg interface.
-        const seq = streamSeqOf((m as JsMsg & { reply: string }).reply);
-        if (options.untilSeq !== undefined && seq > options.untilSeq) break;
-        const commit: RawCommit = {
+  /** Messages received while an async onCommit is pending, handled in order once it settles. */
+  const queued: Msg[] = [];
+  let busy = false;
+  /** The server answered a pull with fewer messages than asked: the log has no more for this walk. */
+  let logEnded = false;
+  return new Promise((resolve, reject) => {
+    let finished = false;
+    const finish = (error?: unknown) => {
+      if (finished) return;
+      finished = true;
+      sub.unsubscribe();
+      if (error === undefined) resolve({ commits, lastSeq });
+      else reject(error);
+    };
+    const pull = () => {
+      const batch = Math.min(total, commits + WINDOW) - requested;
+      if (batch <= 0 || (batch < PULL_CHUNK && requested + batch < total)) return;
+      requested += batch;
+      nc.publish(next, JSON.stringify({ batch, no_wait: true }), { reply: inbox });
+    };
+    /** Hands one delivery to onCommit; false when the walk must not go on now (an async onCommit pending, or the end). */
+    const handle = (m: Msg): boolean => {
+      // The stream sequence is in the delivery's reply subject (the $JS.ACK token a JsMsg would parse).
+      const seq = streamSeqOf(m.reply ?? '');
+      if (options.untilSeq !== undefined && seq > options.untilSeq) {
+        finish();
+        return false;
+      }
+      let pending: void | Promise<void>;
+      try {
+        pending = options.onCommit({
           seq,
           streamId: m.subject.slice(idOffset),
           firstRevision: Number(m.headers?.get(FIRST_REVISION_HEADER) || NaN),
           eventCount: Number(m.headers?.get(EVENT_COUNT_HEADER) || NaN),
           data: m.data,
-        };
-        const pending = options.onCommit(commit);
-        if (pending) await pending;
+        });
+      } catch (error) {
+        finish(error);
+        return false;
+      }
+      const done = () => {
         commits++;
         lastSeq = seq;
-        if (commits >= total) break;
+        if (commits >= total || (logEnded && queued.length === 0)) finish();
+        else pull();
+      };
+      if (!pending) {
+        done();
+        return true;
       }
-    } finally {
-      messages.stop();
-    }
-    return { commits, lastSeq };
-  } finally {
-    jsm.consumers.delete(streamName, info.name).catch(() => undefined);
-  }
+      busy = true;
+      pending.then(() => {
+        busy = false;
+        done();
+        drain();
+      }, finish);
+      return false;
+    };
+    const drain = () => {
+      while (!busy && !finished && queued.length > 0) if (!handle(queued.shift() as Msg)) return;
+    };
+    // A pull asks for no more than the commits counted at the start, but a filtered consumer's count can include
+    // removed messages: a no_wait pull ends with 404 (nothing left) or 408 (fewer than asked) at the log's end.
+    // Any other status (409: the consumer is gone) means the walk cannot complete.
+    const status = (m: Msg) => {
+      const code = m.headers?.code;
+      if (code !== 404 && code !== 408) return finish(new Error(`walking ${streamName}: ${code} ${m.headers?.description ?? ''}`.trim()));
+      logEnded = true;
+      if (!busy && queued.length === 0) finish();
+    };
+    // Every callback above runs on a delivery, so after `sub` is set.
+    const sub = nc.subscribe(inbox, {
+      callback: (error, m) => {
+        if (error) return finish(error);
+        if (finished) return;
+        if (m.subject === inbox) return status(m);
+        if (busy) queued.push(m);
+        else handle(m);
+      },
+    });
+    pull();
+  });
 }
 
 /**

@@ -32,10 +32,14 @@ const decoder = new TextDecoder();
 
 /** A raw commit as the event store's subscription would deliver it: parsed once and upcast. */
 export function decodeCommit(commit: RawCommit): CommittedBatch {
-  const events = JSON.parse(decoder.decode(commit.data)) as DomainEvent[];
-  const position = String(commit.seq);
+  return committedBatch(JSON.parse(decoder.decode(commit.data)) as DomainEvent[], commit.seq, commit.firstRevision);
+}
+
+/** One commit's stored events as the event store's subscription delivers them: upcast, with revisions and position. */
+export function committedBatch(events: DomainEvent[], seq: number, firstRevision: number): CommittedBatch {
+  const position = String(seq);
   const recorded: RecordedEvent[] = new Array(events.length);
-  for (let i = 0; i < events.length; i++) recorded[i] = { event: upcast(events[i]), revision: commit.firstRevision + i, position };
+  for (let i = 0; i < events.length; i++) recorded[i] = { event: upcast(events[i]), revision: firstRevision + i, position };
   return { events: recorded, position };
 }
 
@@ -50,7 +54,7 @@ export class ReadModelRebuild {
   position: string | null = null;
   private readonly applyGroup: (batches: readonly CommittedBatch[]) => void;
 
-  constructor(path: string) {
+  constructor(readonly path: string) {
     this.db = new Database(path);
     // A scratch file: losing it in a crash costs a rerun, so no journal and no fsync.
     this.db.pragma('journal_mode = OFF');

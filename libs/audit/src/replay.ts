@@ -1,7 +1,8 @@
 import { evolveOrchestrationRun, initialOrchestrationRunState, isOrchestrationRunEvent, type OrchestrationRunState } from '@jobstream/domain';
-import type { CommittedBatch } from '@jobstream/event-store';
 import { walkLog, type LogLocation } from './log-reader';
+import { ProjectionThread } from './projection-thread';
 import { decodeCommit, READ_MODEL_TABLES, ReadModelRebuild, type ReadModelTable } from './rebuild';
+import { untilFilter } from './until-filter';
 
 export type ReplayTarget = { kind: 'all' } | { kind: 'job'; id: string } | { kind: 'orchestration'; id: string };
 
@@ -27,60 +28,37 @@ export interface ReplayProgress {
 
 export const DEFAULT_GROUP_SIZE = 10_000;
 
-/**
- * Keeps only events up to `until`. Once a stream has an event after it, the stream's later events are dropped
- * too, whatever their timestamps say: a fold must never see a revision after a skipped one.
- */
-function untilFilter(until: string | undefined): ((batch: CommittedBatch) => CommittedBatch | null) | undefined {
-  if (until === undefined) return undefined;
-  const limit = Date.parse(until);
-  if (Number.isNaN(limit)) throw new Error(`until: "${until}" is not an ISO-8601 date-time`);
-  const cut = new Set<string>();
-  return (batch) => {
-    const events = batch.events.filter(({ event }) => {
-      if (cut.has(event.streamId)) return false;
-      if (Date.parse(event.occurredAt) <= limit) return true;
-      cut.add(event.streamId);
-      return false;
-    });
-    return events.length === 0 ? null : events.length === batch.events.length ? batch : { ...batch, events };
-  };
-}
-
 const streamOfTarget = (tenant: string | undefined, target: ReplayTarget): string | undefined => {
   if (target.kind === 'all') return undefined;
   if (!tenant) throw new Error(`--${target.kind} needs a tenant`);
   return `${tenant}.${target.kind === 'job' ? 'job' : 'orchestration-run'}.${target.id}`;
 };
 
-/** Replays the log into `rebuild` through the projector's projection code; resumable with fromSeq. */
+/**
+ * Replays the log into `rebuild` through the projector's projection code; resumable with fromSeq. The walk runs
+ * here and the projection in a worker thread with its own connection to the rebuild's file, so the file must be
+ * on disk, and `rebuild`'s connection sees the result once the promise resolves.
+ */
 export async function replayInto(location: LogLocation, rebuild: ReadModelRebuild, options: ReplayOptions): Promise<ReplayProgress> {
-  const groupSize = options.groupSize ?? DEFAULT_GROUP_SIZE;
-  const keep = untilFilter(options.until);
-  let group: CommittedBatch[] = [];
-  let commits = 0;
-  let events = 0;
-  const walked = await walkLog(location, {
-    tenant: options.tenant,
-    streamId: streamOfTarget(options.tenant, options.target),
-    fromSeq: options.fromSeq,
-    untilSeq: options.untilSeq,
-    onStart: options.onStart,
-    onCommit: (commit) => {
-      commits++;
-      const decoded = decodeCommit(commit);
-      events += decoded.events.length;
-      const batch = keep ? keep(decoded) : decoded;
-      if (batch) group.push(batch);
-      if (group.length >= groupSize) {
-        rebuild.apply(group);
-        group = [];
-      }
-      options.onProgress?.(commits, events);
-    },
-  });
-  rebuild.apply(group);
-  return { commits, events, lastSeq: walked.lastSeq };
+  if (rebuild.path === ':memory:' || rebuild.path === '') throw new Error('a replay rebuilds into a file: its projection thread opens the file too');
+  untilFilter(options.until); // a malformed until fails here, before the walk, not in the worker
+  const projection = new ProjectionThread({ path: rebuild.path, until: options.until, groupSize: options.groupSize ?? DEFAULT_GROUP_SIZE }, options.onProgress);
+  try {
+    const walked = await walkLog(location, {
+      tenant: options.tenant,
+      streamId: streamOfTarget(options.tenant, options.target),
+      fromSeq: options.fromSeq,
+      untilSeq: options.untilSeq,
+      onStart: options.onStart,
+      onCommit: (commit) => projection.add(commit),
+    });
+    const done = await projection.finish();
+    rebuild.eventsApplied += done.eventsApplied;
+    rebuild.position = done.position ?? rebuild.position;
+    return { commits: projection.commits, events: projection.events, lastSeq: walked.lastSeq };
+  } finally {
+    await projection.stop();
+  }
 }
 
 /** An orchestration run's state folded from its stream: the domain's own evolve, events upcast on the way. */

@@ -1,4 +1,5 @@
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { connect, type NatsConnection } from 'nats';
 import { currentSchemaVersion, evolveJob, initialJobState, upcast, type DomainEvent, type JobEvent } from '@jobstream/domain';
@@ -96,10 +97,12 @@ describe('schema evolution: the version-1 fixture', () => {
       expect(read.map((r) => r.event.schemaVersion)).toEqual([2, 1, 1, 2, 1, 1, 1]);
       expect((read[0].event.data as { type: string }).type).toBe('report');
 
-      const rebuild = new ReadModelRebuild(':memory:');
+      const dir = mkdtempSync(join(tmpdir(), 'jobstream-replay-spec-'));
+      const rebuild = new ReadModelRebuild(join(dir, 'replay.sqlite'));
       await replayInto({ nc, streamName: store.streamName, subjectPrefix: store.subjectPrefix }, rebuild, { tenant: 'acme', target: { kind: 'all' } });
       expect(rebuild.db.prepare(`SELECT * FROM jobs ORDER BY tenant, job_id`).all()).toEqual(rowsOf(today).jobs);
       rebuild.close();
+      rmSync(dir, { recursive: true, force: true });
     });
   });
 });

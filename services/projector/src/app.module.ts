@@ -25,6 +25,7 @@ import { ReadModel } from './read-model/read-model';
         const logger = new Logger('projector');
         return new Projector(store, readModel, {
           rebuild: config.rebuild,
+          groupWindowMs: config.groupWindowMs,
           logger: {
             log: (message) => logger.log(message),
             error: (message, error) => logger.error(message, error instanceof Error ? error.stack : String(error)),

@@ -53,6 +53,15 @@ describe('ReadModel', () => {
     readModel.close();
   });
 
+  it('forgets the rows it wrote when reset, so a rebuild folds every event again', () => {
+    const readModel = ReadModel.open(join(dir, 'recent-rows.sqlite'));
+    readModel.applyBatches(lifeCycle);
+    readModel.reset();
+    readModel.applyBatches(lifeCycle.slice(0, 2));
+    expect(readModel.getJob('acme', 'j1')).toMatchObject({ status: 'RUNNING', attempt: 1 });
+    readModel.close();
+  });
+
   it('refuses a commit that skips revisions of a stream, and writes nothing of its group', () => {
     const readModel = ReadModel.open(join(dir, 'gap.sqlite'));
     readModel.applyBatches(lifeCycle.slice(0, 1));

@@ -41,6 +41,8 @@ const FINISHED = new Set(['job.completed', 'job.failed', 'job.cancelled', 'job.d
 export class DeadlineTracker {
   private readonly jobs = new Map<string, TrackedJob>();
   private readonly beats = new Map<string, Beat>();
+  /** Streams that reached ENDED since the last sweep: sweeping only these keeps a commit O(its events), not O(jobs). */
+  private readonly ended = new Set<string>();
 
   get size(): number {
     return this.jobs.size;
@@ -105,12 +107,14 @@ export class DeadlineTracker {
     } else if (FINISHED.has(event.type)) {
       // A failure may be followed by job.retried in the same commit: swept after the whole commit.
       job.status = 'ENDED';
+      this.ended.add(event.streamId);
     }
   }
 
   /** Forgets finished jobs; called after each commit. */
   sweep(): void {
-    for (const [streamId, job] of this.jobs) if (job.status === 'ENDED') this.jobs.delete(streamId);
+    for (const streamId of this.ended) if (this.jobs.get(streamId)?.status === 'ENDED') this.jobs.delete(streamId);
+    this.ended.clear();
   }
 
   /** A heartbeat put (null: deleted) under `<tenant>.<jobId>`. */

@@ -13,3 +13,4 @@ export * from './fleet';
 export * from './metrics';
 export * from './shutdown';
 export * from './request';
+export * from './stream-publish';

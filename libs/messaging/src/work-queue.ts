@@ -2,14 +2,16 @@ import {
   AckPolicy,
   DeliverPolicy,
   DiscardPolicy,
-  JetStreamClient,
+  headers as natsHeaders,
   JetStreamManager,
   JSONCodec,
   nanos,
+  NatsConnection,
   NatsError,
   RetentionPolicy,
   StorageType,
 } from 'nats';
+import { publishToStream } from './stream-publish';
 import { subjects, WORK_STREAM } from './subjects';
 
 /**
@@ -30,8 +32,10 @@ export interface WorkItem {
 export const workCodec = JSONCodec<WorkItem>();
 
 /** Queues a job's work item; the message id is the causation, so the same item twice is stored once. */
-export async function publishWorkItem(js: JetStreamClient, item: WorkItem): Promise<void> {
-  await js.publish(subjects.work(item.type), workCodec.encode(item), { msgID: item.causationId });
+export async function publishWorkItem(nc: NatsConnection, item: WorkItem): Promise<void> {
+  const h = natsHeaders();
+  h.append('Nats-Msg-Id', item.causationId);
+  await publishToStream(nc, subjects.work(item.type), workCodec.encode(item), h);
 }
 
 const replicas = () => Number(process.env.JETSTREAM_REPLICAS ?? 1);

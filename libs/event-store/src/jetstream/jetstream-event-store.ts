@@ -20,16 +20,14 @@
  * checkpoints per commit.
  */
 import { upcast, type DomainEvent } from '@jobstream/domain';
-import { request } from '@jobstream/messaging';
+import { publishToStream } from '@jobstream/messaging';
 import {
   AckPolicy,
-  ApiError,
   DeliverPolicy,
   DiscardPolicy,
   headers as natsHeaders,
   JetStreamClient,
   JetStreamManager,
-  Msg,
   MsgHdrs,
   nanos,
   NatsConnection,
@@ -61,7 +59,6 @@ export const EVENT_COUNT_HEADER = 'Es-Event-Count';
 const WRONG_LAST_SUBJECT_SEQUENCE = 10071;
 const MSG_ID_HEADER = 'Nats-Msg-Id';
 const EXPECTED_LAST_SUBJECT_SEQUENCE_HEADER = 'Nats-Expected-Last-Subject-Sequence';
-const PUBLISH_TIMEOUT_MS = 5_000;
 /** Room left in a message for the headers next to the body. */
 const HEADER_ALLOWANCE = 1024;
 /** What the chain fields add to each serialized event: `,"previousHash":"<64 hex>","hash":"<64 hex>"`. */
@@ -99,18 +96,6 @@ const decoder = new TextDecoder();
 
 function jetStreamErrorCode(error: unknown): number | undefined {
   return error instanceof NatsError ? error.api_error?.err_code : undefined;
-}
-
-/** A JetStream publish answer: the ack, or the API error carrying the code the conflict handling needs. */
-function parsePubAck(m: Msg): PubAck {
-  const answer = JSON.parse(decoder.decode(m.data)) as Partial<PubAck> & { error?: ApiError };
-  if (answer.error) {
-    const error = new NatsError(answer.error.description, String(answer.error.code));
-    error.api_error = answer.error;
-    throw error;
-  }
-  if (!answer.stream || typeof answer.seq !== 'number') throw new Error('invalid JetStream publish acknowledgement');
-  return { stream: answer.stream, seq: answer.seq, duplicate: answer.duplicate === true, domain: answer.domain };
 }
 
 function isNotFound(error: unknown): boolean {
@@ -420,7 +405,7 @@ export class JetStreamEventStore implements EventStore {
     h.append(EXPECTED_LAST_SUBJECT_SEQUENCE_HEADER, String(lastSeq));
     h.append(FIRST_REVISION_HEADER, String(firstRevision));
     h.append(EVENT_COUNT_HEADER, String(events.length));
-    return request(this.nc, this.subjectOf(streamId), body, { headers: h, timeout: PUBLISH_TIMEOUT_MS }).then(parsePubAck);
+    return publishToStream(this.nc, this.subjectOf(streamId), body, h);
   }
 
   /** Either the events are already stored right after the expected revision (a retry), or it is a real conflict. */

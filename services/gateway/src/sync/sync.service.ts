@@ -2,7 +2,7 @@ import { Inject, Injectable, Logger, OnModuleDestroy } from '@nestjs/common';
 import { validateDto, SubmitJobDto, type SyncFallbackReason, type SyncJobResult, type SyncRunReply, type SyncRunRequest } from '@jobstream/contracts';
 import { isTerminal, type JobEvent, type JobState } from '@jobstream/domain';
 import { NATS_CONNECTION, publishWorkItem, request as natsRequest, subjects, positiveIntFromEnv } from '@jobstream/messaging';
-import { ErrorCode, JSONCodec, NatsError, type JetStreamClient, type NatsConnection } from 'nats';
+import { ErrorCode, JSONCodec, NatsError, type NatsConnection } from 'nats';
 import { ApiError } from '../errors/api-error';
 import type { Caller } from '../jobs/caller';
 import { JobsService, linksOf, type JobLinks } from '../jobs/jobs.service';
@@ -73,15 +73,12 @@ export class SyncService implements OnModuleDestroy {
   private drained!: () => void;
   /** Resolves when the gateway starts shutting down: every waiter falls back at once. */
   private readonly draining$ = new Promise<void>((resolve) => (this.drained = resolve));
-  private readonly js: JetStreamClient;
 
   constructor(
     private readonly jobs: JobsService,
     private readonly waiter: JobWaiter,
     @Inject(NATS_CONNECTION) private readonly nc: NatsConnection,
-  ) {
-    this.js = nc.jetstream();
-  }
+  ) {}
 
   /** The first shutdown hook: from here on, sync requests are submitted and answered 202 at once. */
   onModuleDestroy(): void {
@@ -151,7 +148,7 @@ export class SyncService implements OnModuleDestroy {
    */
   private async queue(request: SyncRunRequest, type: string): Promise<void> {
     const { tenant, jobId, causationId, correlationId } = request;
-    await publishWorkItem(this.js, { tenant, jobId, type, causationId, correlationId }).catch((error: Error) =>
+    await publishWorkItem(this.nc, { tenant, jobId, type, causationId, correlationId }).catch((error: Error) =>
       this.logger.warn(`could not queue sync job ${jobId}, the scheduler will at its deadline: ${error.message}`),
     );
   }

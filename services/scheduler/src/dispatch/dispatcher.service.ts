@@ -2,7 +2,7 @@ import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnApplicationBoo
 import { DomainEvent, foldJob, JobEvent, parseStreamId } from '@jobstream/domain';
 import { CommittedBatch, EVENT_STORE, EventStore, Subscription } from '@jobstream/event-store';
 import { CheckpointStore, ensureWorkStream, NATS_CONNECTION, publishWorkItem } from '@jobstream/messaging';
-import { JetStreamClient, NatsConnection } from 'nats';
+import { NatsConnection } from 'nats';
 import { InFlightWindow } from './in-flight-window';
 import { becomesRunnable, dispatchDueAt } from './runnable';
 import { SyncHolds } from './sync-holds';
@@ -34,7 +34,6 @@ export class DispatcherService implements OnApplicationBootstrap, BeforeApplicat
   private readonly holds = new SyncHolds<HeldDispatch>();
   private subscription?: Subscription;
   private checkpoints!: CheckpointStore;
-  private js!: JetStreamClient;
   private window!: InFlightWindow;
   private armed?: { timer: NodeJS.Timeout; at: number };
   private stopping = false;
@@ -46,7 +45,6 @@ export class DispatcherService implements OnApplicationBootstrap, BeforeApplicat
 
   async onApplicationBootstrap(): Promise<void> {
     await ensureWorkStream(await this.nc.jetstreamManager());
-    this.js = this.nc.jetstream();
     this.checkpoints = await CheckpointStore.open(this.nc, 'dispatcher');
     this.window = new InFlightWindow(MAX_IN_FLIGHT, (position) => this.checkpoints.save(position));
     const fromPosition = await this.checkpoints.load();
@@ -118,7 +116,7 @@ export class DispatcherService implements OnApplicationBootstrap, BeforeApplicat
 
   private async publish(event: DomainEvent): Promise<void> {
     const { tenant, id: jobId } = parseStreamId(event.streamId);
-    await publishWorkItem(this.js, {
+    await publishWorkItem(this.nc, {
       tenant,
       jobId,
       type: await this.jobType(event),

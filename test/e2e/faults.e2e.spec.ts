@@ -293,7 +293,7 @@ clusterDescribe('a 3-node nats-server cluster (JETSTREAM_REPLICAS=3)', () => {
     system = await bootSystem({ ...FAST, NATS_URL: urls, JETSTREAM_REPLICAS: '3', EXECUTOR_ID: 'exec-1' }, true);
     console.log('[cluster] services up');
     await system.spawn('executor', { EXECUTOR_ID: 'exec-2' }, 'exec-2');
-    store = await createEventStore(loadEventStoreConfig({ NATS_URL: urls }));
+    store = await createEventStore(loadEventStoreConfig({ NATS_URL: urls, JETSTREAM_REPLICAS: '3' }));
   });
 
   afterAll(async () => {

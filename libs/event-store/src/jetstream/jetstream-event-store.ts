@@ -9,6 +9,9 @@
  * Revisions are contiguous 0-based event numbers per stream, not JetStream sequences. Optimistic concurrency uses
  * `Nats-Expected-Last-Subject-Sequence`, which needs the JetStream sequence of the stream's last commit: a bounded
  * cache maps streamId → {lastRevision, seq}; a miss asks the server for the subject's last message (direct get).
+ * On a replicated stream every single-message read goes to the stream leader instead: a direct get may be answered
+ * by a follower that has not applied the last commit yet (nats-server 2.9 gives direct gets no read-after-write),
+ * and a stale read there means a stale tip for the next append or a job read as not yet submitted.
  * Appends to one stream are chained in-process (the next one needs the previous sequence); appends to different
  * streams pipeline freely, with no global lock.
  *
@@ -83,8 +86,12 @@ export interface JetStreamEventStoreOptions {
   ownsConnection?: boolean;
 }
 
-/** The client's direct-get API exists at runtime but is missing from the exported JetStreamManager type. */
-interface DirectGet {
+/**
+ * One stored message by sequence, by subject after a sequence, or a subject's last: the direct-get API (any
+ * replica answers; it exists at runtime but is missing from the exported JetStreamManager type) and the
+ * leader-only message-get API (`jsm.streams`) both have this shape.
+ */
+interface MessageGet {
   getMessage(stream: string, query: { seq: number; next_by_subj?: string } | { last_by_subj: string }): Promise<StoredMsg>;
 }
 
@@ -141,7 +148,7 @@ function cancellableDelay(ms: number, signal: { cancel?: () => void }): Promise<
 
 export class JetStreamEventStore implements EventStore {
   private readonly js: JetStreamClient;
-  private readonly direct: DirectGet;
+  private readonly reads: MessageGet;
   private readonly cache: RevisionCache;
   private readonly queue = new StreamQueue();
   private readonly subscriptions = new Set<Subscription>();
@@ -156,11 +163,12 @@ export class JetStreamEventStore implements EventStore {
     readonly maxCommitBytes: number,
     cacheSize: number,
     private readonly ownsConnection: boolean,
+    replicated: boolean,
   ) {
     this.js = nc.jetstream();
-    const direct = (jsm as unknown as { direct?: DirectGet }).direct;
+    const direct = (jsm as unknown as { direct?: MessageGet }).direct;
     if (typeof direct?.getMessage !== 'function') throw new Error('this nats client has no JetStream direct get API');
-    this.direct = direct;
+    this.reads = replicated ? (jsm.streams as unknown as MessageGet) : direct;
     this.cache = new RevisionCache(cacheSize);
   }
 
@@ -188,7 +196,7 @@ export class JetStreamEventStore implements EventStore {
       max_msg_size: maxPayload,
       num_replicas: options.replicas ?? 1,
     };
-    await ensureStream(jsm, config);
+    const replicas = await ensureStream(jsm, config);
     return new JetStreamEventStore(
       nc,
       jsm,
@@ -198,6 +206,7 @@ export class JetStreamEventStore implements EventStore {
       maxPayload - HEADER_ALLOWANCE,
       options.cacheSize ?? 100_000,
       options.ownsConnection ?? false,
+      replicas > 1,
     );
   }
 
@@ -440,7 +449,7 @@ export class JetStreamEventStore implements EventStore {
 
   /** The server dropped a duplicate message id: answer with the commit it kept, if it is really the same append. */
   private async originalOf(streamId: string, events: DomainEvent[], seq: number): Promise<AppendResult> {
-    const commit = decodeCommit(await this.direct.getMessage(this.streamName, { seq }));
+    const commit = decodeCommit(await this.reads.getMessage(this.streamName, { seq }));
     const sameIds = commit.events.length === events.length && commit.events.every((e, i) => e.eventId === events[i].eventId);
     if (!sameIds) {
       throw new InvalidEventError('eventId', `${events[0].eventId} was already used by a different append on ${streamId}`);
@@ -455,7 +464,7 @@ export class JetStreamEventStore implements EventStore {
 
   private async lastCommitOf(streamId: string): Promise<StoredMsg | undefined> {
     try {
-      return await this.direct.getMessage(this.streamName, { last_by_subj: this.subjectOf(streamId) });
+      return await this.reads.getMessage(this.streamName, { last_by_subj: this.subjectOf(streamId) });
     } catch (error) {
       if (isNotFound(error)) return undefined;
       throw error;
@@ -479,7 +488,8 @@ export class JetStreamEventStore implements EventStore {
    * append skip its own lookup. Short streams (the common 3–50 events, mostly one or two per commit)
    * are then a walk of direct gets up to that last commit: no server-side state, ~0.25 ms per commit
    * here. Creating a consumer costs ~2.5 ms however short the stream, so past DIRECT_READ_COMMITS
-   * commits the rest is read through one ephemeral consumer instead.
+   * commits the rest is read through one ephemeral consumer instead, up to that last commit: on a cluster
+   * the consumer may run on a follower, which must have caught up to it.
    */
   private async readCommits(streamId: string): Promise<DecodedCommit[]> {
     const subject = this.subjectOf(streamId);
@@ -493,7 +503,7 @@ export class JetStreamEventStore implements EventStore {
     for (let i = 0; i < DIRECT_READ_COMMITS; i++) {
       let m: StoredMsg;
       try {
-        m = await this.direct.getMessage(this.streamName, { seq, next_by_subj: subject });
+        m = await this.reads.getMessage(this.streamName, { seq, next_by_subj: subject });
       } catch (error) {
         if (isNotFound(error)) return commits;
         throw error;
@@ -521,10 +531,10 @@ export class JetStreamEventStore implements EventStore {
             events: decodeEvents(m.data),
             seq: m.seq,
           });
-          if (commits.length === DIRECT_READ_COMMITS + pending) break;
+          if (m.seq >= last.seq) break;
         }
-        if (commits.length < DIRECT_READ_COMMITS + pending) throw new Error(`read of ${subject} ended early`);
       }
+      if (commits[commits.length - 1]?.seq !== last.seq) throw new Error(`read of ${subject} ended early`);
     } finally {
       // Not awaited: the inactivity threshold removes it anyway if this delete is lost.
       this.jsm.consumers.delete(this.streamName, info.name).catch(noop);
@@ -548,22 +558,31 @@ function decodeEvents(data: Uint8Array): DomainEvent[] {
   return events;
 }
 
-async function ensureStream(jsm: JetStreamManager, config: Partial<StreamConfig>): Promise<void> {
+/**
+ * Creates the stream or updates it to this config; returns its replica count. Replicas only grow: a
+ * client started with the default of 1 (a tool, a service missing JETSTREAM_REPLICAS) must not shrink a
+ * replicated stream onto one node.
+ */
+async function ensureStream(jsm: JetStreamManager, config: Partial<StreamConfig>): Promise<number> {
   const name = config.name as string;
-  try {
+  const update = async () => {
     const info = await jsm.streams.info(name);
-    await jsm.streams.update(name, { ...info.config, ...config });
-    return;
+    const num_replicas = Math.max(info.config.num_replicas, config.num_replicas ?? 1);
+    await jsm.streams.update(name, { ...info.config, ...config, num_replicas });
+    return num_replicas;
+  };
+  try {
+    return await update();
   } catch (error) {
     if (!isNotFound(error) && !/stream not found/i.test((error as Error).message)) throw error;
   }
   try {
     await jsm.streams.add(config);
+    return config.num_replicas ?? 1;
   } catch (error) {
     // Another process created it between our info and add.
     if (!/already in use/i.test((error as Error).message)) throw error;
-    const info = await jsm.streams.info(name);
-    await jsm.streams.update(name, { ...info.config, ...config });
+    return update();
   }
 }
 

@@ -1,7 +1,7 @@
 import { createEventStore, loadEventStoreConfig, type EventStore } from '@jobstream/event-store';
 import { startNatsServer, startSystem, waitFor, type NatsServerHandle, type RunningSystem, type ServiceProcess } from '@jobstream/testing';
 import { ensureWorkStream, rpc, subjects } from '@jobstream/messaging';
-import { connect, JSONCodec } from 'nats';
+import { connect, JSONCodec, type NatsConnection } from 'nats';
 import { getJson, mapLimit, postJson } from './http';
 
 /*
@@ -264,6 +264,7 @@ clusterDescribe('a 3-node nats-server cluster (JETSTREAM_REPLICAS=3)', () => {
   const nodes: NatsServerHandle[] = [];
   let system: RunningSystem;
   let store: EventStore;
+  let admin: NatsConnection;
 
   beforeAll(async () => {
     const { freePort } = await import('@jobstream/testing');
@@ -273,22 +274,19 @@ clusterDescribe('a 3-node nats-server cluster (JETSTREAM_REPLICAS=3)', () => {
       nodes.push(await startNatsServer({ args: ['-n', `node-${i + 1}`, '--cluster_name', 'jobstream', '-cluster', `nats://127.0.0.1:${port}`, '-routes', routes] }));
     }
     const urls = nodes.map((n) => n.url).join(',');
-    // JetStream answers once the cluster has elected its meta leader.
-    const nc = await connect({ servers: urls });
+    admin = await connect({ servers: urls });
+    // No API check: JetStream answers only once the meta leader is elected, which the probe waits for.
+    const jsm = await admin.jetstreamManager({ checkAPI: false });
     // Ready when an R3 stream can be placed: the meta leader is elected and knows all three peers.
     const probe = async () => {
-      const jsm = await nc.jetstreamManager();
       await jsm.streams.add({ name: 'PROBE', subjects: ['probe'], num_replicas: 3 });
       await jsm.streams.delete('PROBE');
     };
     await waitFor(() => probe().then(() => true, () => false), 60_000, 500);
-    await nc.close();
     // The big replicated streams first, from here, so the services find them instead of all creating them at once.
     process.env.JETSTREAM_REPLICAS = '3';
-    const setup = await connect({ servers: urls });
-    await ensureWorkStream(await setup.jetstreamManager());
-    await (await createEventStore(loadEventStoreConfig({ NATS_URL: urls, JETSTREAM_REPLICAS: '3' }), { nats: setup })).close();
-    await setup.close();
+    await ensureWorkStream(jsm);
+    await (await createEventStore(loadEventStoreConfig({ NATS_URL: urls, JETSTREAM_REPLICAS: '3' }), { nats: admin })).close();
     delete process.env.JETSTREAM_REPLICAS;
     system = await bootSystem({ ...FAST, NATS_URL: urls, JETSTREAM_REPLICAS: '3', EXECUTOR_ID: 'exec-1' }, true);
     console.log('[cluster] services up');
@@ -298,6 +296,7 @@ clusterDescribe('a 3-node nats-server cluster (JETSTREAM_REPLICAS=3)', () => {
 
   afterAll(async () => {
     await store?.close();
+    await admin?.close();
     await system?.stop();
     await Promise.all(nodes.map((n) => n.stop()));
   });
@@ -311,14 +310,18 @@ clusterDescribe('a 3-node nats-server cluster (JETSTREAM_REPLICAS=3)', () => {
       return jobId;
     });
     await waitFor(() => accepted >= 25, 60_000, 20);
-    const victim = nodes[1];
+    // The hardest node to lose: the event stream's leader, so appends and reads wait for a new election.
+    const leader = (await (await admin.jetstreamManager()).streams.info('JOBSTREAM_EVENTS')).cluster?.leader;
+    const victim = nodes[Number(leader?.replace('node-', '')) - 1];
+    const killedAt = Date.now();
     await victim.kill();
-    console.log(`[cluster] node-2 killed after ${accepted} accepted`);
+    console.log(`[cluster] ${leader} (event stream leader) killed after ${accepted} accepted`);
     const jobIds = (await submitting).filter((id): id is string => id !== null);
-    console.log(`[cluster] ${jobIds.length} accepted`);
+    console.log(`[cluster] ${jobIds.length} accepted ${Date.now() - killedAt} ms after the kill`);
     await waitAllCompleted(system, jobIds, 120_000);
-    console.log('[cluster] all completed; restarting node-2');
+    console.log(`[cluster] all completed ${Date.now() - killedAt} ms after the kill; restarting ${leader}`);
 
+    const restartedAt = Date.now();
     await victim.restart();
     const nc = await connect({ servers: victim.url });
     const jsm = await nc.jetstreamManager();
@@ -327,6 +330,7 @@ clusterDescribe('a 3-node nats-server cluster (JETSTREAM_REPLICAS=3)', () => {
       const peers = info?.cluster?.replicas ?? [];
       return peers.length === 2 && peers.every((p) => p.current && !p.offline);
     }, 60_000, 250);
+    console.log(`[cluster] ${leader} current on the event stream ${Date.now() - restartedAt} ms after its restart`);
     const info = await jsm.streams.info('JOBSTREAM_EVENTS');
     expect(info.config.num_replicas).toBe(3);
     await nc.close();

@@ -290,7 +290,11 @@ clusterDescribe('a 3-node nats-server cluster (JETSTREAM_REPLICAS=3)', () => {
     delete process.env.JETSTREAM_REPLICAS;
     system = await bootSystem({ ...FAST, NATS_URL: urls, JETSTREAM_REPLICAS: '3', EXECUTOR_ID: 'exec-1' }, true);
     console.log('[cluster] services up');
-    await system.spawn('executor', { EXECUTOR_ID: 'exec-2' }, 'exec-2');
+    const second = await system.spawn('executor', { EXECUTOR_ID: 'exec-2' }, 'exec-2');
+    const registered = async () => ((await getJson(`${system.gatewayUrl}/${TENANT}/api/executors`)).body.items as { executorId: string }[]).some((e) => e.executorId === 'exec-2');
+    await waitFor(registered, 60_000, 250).catch((error) => {
+      throw new Error(`exec-2 did not join the fleet: ${(error as Error).message}\n${second.output().slice(-2000)}`);
+    });
     store = await createEventStore(loadEventStoreConfig({ NATS_URL: urls, JETSTREAM_REPLICAS: '3' }));
   });
 

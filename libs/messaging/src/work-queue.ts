@@ -31,7 +31,8 @@ export const workCodec = JSONCodec<WorkItem>();
 
 /**
  * Work-queue retention: a message is gone once an executor acks it. Idempotent. Replicas only grow, as
- * the event stream's do: a process started without JETSTREAM_REPLICAS must not shrink a replicated stream.
+ * the event stream's do: a process started without JETSTREAM_REPLICAS must not shrink a replicated stream;
+ * an unchanged config is not sent again (a cluster proposal per service start).
  */
 export async function ensureWorkStream(jsm: JetStreamManager): Promise<void> {
   const config = {
@@ -45,7 +46,9 @@ export async function ensureWorkStream(jsm: JetStreamManager): Promise<void> {
   };
   try {
     const info = await jsm.streams.info(WORK_STREAM);
-    await jsm.streams.update(WORK_STREAM, { ...config, num_replicas: Math.max(info.config.num_replicas, config.num_replicas) });
+    const wanted = { ...config, num_replicas: Math.max(info.config.num_replicas, config.num_replicas) };
+    const current = info.config as unknown as Record<string, unknown>;
+    if (Object.entries(wanted).some(([key, value]) => JSON.stringify(current[key]) !== JSON.stringify(value))) await jsm.streams.update(WORK_STREAM, wanted);
   } catch (error) {
     if (!(error instanceof NatsError) || error.api_error?.err_code !== 10059) throw error;
     await jsm.streams.add(config);

@@ -26,6 +26,8 @@ import { upcast, type DomainEvent } from '@jobstream/domain';
 import {
   AckPolicy,
   ApiError,
+  ConsumerEvents,
+  ConsumerMessages,
   DeliverPolicy,
   DiscardPolicy,
   headers as natsHeaders,
@@ -72,6 +74,12 @@ const CHAIN_FIELDS_BYTES = 159;
 const DIRECT_READ_COMMITS = 8;
 /** How often an 'any' / 'stream_exists' append retries after losing a race to another writer. */
 const MAX_RACE_RETRIES = 20;
+/**
+ * Lifetime of a subscription's pull requests; the server heartbeats at half of it and two missed heartbeats
+ * make the client pull again (recreating its consumer). The client's 30 s default stalled a subscription
+ * ~30 s when the node serving its consumer was killed on a cluster.
+ */
+const PULL_EXPIRES_MS = 5_000;
 
 export interface JetStreamEventStoreOptions {
   streamName?: string;
@@ -270,9 +278,10 @@ export class JetStreamEventStore implements EventStore {
             deliver_policy: DeliverPolicy.StartSequence,
             opt_start_seq: nextSeq,
           });
-          const messages = await consumer.consume({ max_messages: 256 });
+          const messages = await consumer.consume({ max_messages: 256, expires: PULL_EXPIRES_MS });
           stopConsuming = () => messages.stop();
           if (stopping) messages.stop();
+          void stopWhenSilent(messages);
           for await (const m of messages) {
             const streamId = m.subject.slice(idOffset);
             if (streamId.startsWith(streamPrefix)) {
@@ -287,7 +296,7 @@ export class JetStreamEventStore implements EventStore {
           }
           if (!stopping) throw new Error('consumer ended');
         } catch {
-          // The consumer broke (server restart, deleted consumer): resume from the last acknowledged commit.
+          // The consumer broke (server restart, deleted consumer, its node gone): resume from the last acknowledged commit.
           if (!stopping) await cancellableDelay(Math.min(2000, 50 * 2 ** failures++), pause);
         }
       }
@@ -561,15 +570,16 @@ function decodeEvents(data: Uint8Array): DomainEvent[] {
 /**
  * Creates the stream or updates it to this config; returns its replica count. Replicas only grow: a
  * client started with the default of 1 (a tool, a service missing JETSTREAM_REPLICAS) must not shrink a
- * replicated stream onto one node.
+ * replicated stream onto one node. An unchanged config is not sent again: on a cluster every update is
+ * a proposal through the meta leader, and every service sent one at each start.
  */
 async function ensureStream(jsm: JetStreamManager, config: Partial<StreamConfig>): Promise<number> {
   const name = config.name as string;
   const update = async () => {
     const info = await jsm.streams.info(name);
-    const num_replicas = Math.max(info.config.num_replicas, config.num_replicas ?? 1);
-    await jsm.streams.update(name, { ...info.config, ...config, num_replicas });
-    return num_replicas;
+    const wanted = { ...config, num_replicas: Math.max(info.config.num_replicas, config.num_replicas ?? 1) };
+    if (changes(info.config, wanted)) await jsm.streams.update(name, { ...info.config, ...wanted });
+    return wanted.num_replicas;
   };
   try {
     return await update();
@@ -583,6 +593,26 @@ async function ensureStream(jsm: JetStreamManager, config: Partial<StreamConfig>
     // Another process created it between our info and add.
     if (!/already in use/i.test((error as Error).message)) throw error;
     return update();
+  }
+}
+
+/** Whether applying `wanted` would change any field of `current`. */
+function changes(current: object, wanted: object): boolean {
+  return Object.entries(wanted).some(([key, value]) => JSON.stringify((current as Record<string, unknown>)[key]) !== JSON.stringify(value));
+}
+
+/**
+ * Ends a subscription's consumer when its heartbeats stop. On a cluster an ordered consumer lives on one
+ * node; if that node dies the client only retries `consumer info` against it, forever, and the
+ * subscription stalls (seen: jobs accepted after a node's kill stayed QUEUED until the test gave up).
+ * Ending it lets the subscription create a new consumer, retrying until one is placed on a live node.
+ */
+async function stopWhenSilent(messages: ConsumerMessages): Promise<void> {
+  for await (const status of await messages.status()) {
+    if (status.type === ConsumerEvents.HeartbeatsMissed) {
+      messages.stop();
+      return;
+    }
   }
 }
 

@@ -22,6 +22,8 @@ export interface RunnerLogger {
 }
 
 const key = (tenant: string, jobId: string) => `${tenant}/${jobId}`;
+/** How long an outcome is retried against a failing store before the work item is handed back. */
+const OUTCOME_RETRY_MS = 30_000;
 /** How many sync-run causations to remember; their work items arrive within a second or two. */
 const SYNC_CAUSES_KEPT = 10_000;
 
@@ -218,15 +220,27 @@ export class JobRunner {
     clearTimeout(grace);
   }
 
-  /** An outcome of the running handler, resuming first if the job timed out meanwhile (see RunningJob.transition). */
+  /**
+   * An outcome of the running handler, resuming first if the job timed out meanwhile (see RunningJob.transition).
+   * A store error (a cluster electing a new stream leader takes a few seconds) is retried while the job's
+   * heartbeats go on: given up, the outcome would be lost with the work item, and the job would wait for its
+   * first deadline to run again. A retry after an append whose ack was lost is refused by the domain.
+   */
   private async tryTransition(job: RunningJob, command: JobCommand): Promise<boolean> {
-    try {
-      await job.transition(command);
-      return true;
-    } catch (error) {
-      if (!isDomainError(error)) throw error;
-      this.logger.warn(`job ${job.stream.streamId}: ${command.type} refused: ${error.message}`);
-      return false;
+    const until = Date.now() + OUTCOME_RETRY_MS;
+    for (let attempt = 0; ; attempt++) {
+      try {
+        await job.transition(command);
+        return true;
+      } catch (error) {
+        if (isDomainError(error)) {
+          this.logger.warn(`job ${job.stream.streamId}: ${command.type} refused: ${error.message}`);
+          return false;
+        }
+        if (Date.now() >= until || this.releasing) throw error;
+        this.logger.warn(`job ${job.stream.streamId}: ${command.type} not recorded, retrying: ${(error as Error).message}`);
+        await new Promise((resolve) => setTimeout(resolve, Math.min(2_000, 100 * 2 ** attempt)));
+      }
     }
   }
 

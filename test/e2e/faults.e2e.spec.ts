@@ -256,6 +256,19 @@ describe('faults on one nats-server (real processes)', () => {
   });
 });
 
+/** Where each consumer of these streams lives and how far it got, to show which reader stalled. */
+async function consumersOf(nc: NatsConnection, streams: string[]): Promise<string> {
+  const jsm = await nc.jetstreamManager();
+  const lines: string[] = [];
+  for (const stream of streams) {
+    const last = (await jsm.streams.info(stream)).state.last_seq;
+    for await (const c of jsm.consumers.list(stream)) {
+      lines.push(`${stream} last=${last} ${c.name} filter=${c.config.filter_subject ?? c.config.filter_subjects} leader=${c.cluster?.leader} delivered=${c.delivered.stream_seq} pending=${c.num_pending} ack_pending=${c.num_ack_pending} waiting=${c.num_waiting}`);
+    }
+  }
+  return lines.join('\n');
+}
+
 describe('a 3-node nats-server cluster (JETSTREAM_REPLICAS=3)', () => {
   const nodes: NatsServerHandle[] = [];
   let system: RunningSystem;
@@ -318,7 +331,9 @@ describe('a 3-node nats-server cluster (JETSTREAM_REPLICAS=3)', () => {
     console.log(`[cluster] ${leader} (event stream leader) killed after ${accepted} accepted`);
     const jobIds = (await submitting).filter((id): id is string => id !== null);
     console.log(`[cluster] ${jobIds.length} accepted ${Date.now() - killedAt} ms after the kill`);
-    await waitAllCompleted(system, jobIds, 120_000);
+    await waitAllCompleted(system, jobIds, 120_000).catch(async (error) => {
+      throw new Error(`${(error as Error).message}\n--- consumers\n${await consumersOf(admin, ['JOBSTREAM_EVENTS', 'JOBSTREAM_WORK'])}`);
+    });
     console.log(`[cluster] all completed ${Date.now() - killedAt} ms after the kill; restarting ${leader}`);
 
     const restartedAt = Date.now();

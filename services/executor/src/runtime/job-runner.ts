@@ -92,12 +92,16 @@ export class JobRunner {
     };
     const stream = await JobStream.open(this.store, who, item.jobId, this.onAppended, known);
     const done = (): RunResult => ({ kind: 'done', state: stream.state });
-    const { status, notBefore, type, previousExecutorId, exists, deleted } = stream.state;
+    const { status, notBefore, type, executorId, previousExecutorId, exists, deleted } = stream.state;
     // The job still runs here (this process was paused past its first deadline and the time-out was
     // dispatched): resume it in place; if it cannot be, run the item again once the local run has stopped.
     const local = this.running.get(key(item.tenant, item.jobId));
     if (local) return (await local.reclaim()) ? done() : { kind: 'later', delayMs: 1_000 };
-    if (!exists || deleted || (status !== 'QUEUED' && status !== 'TIMED_OUT')) return done();
+    // Started by this executor yet not running here: our start was stored but its ack lost (a cluster
+    // electing a new stream leader), and the item came back. The handler never ran: run it now rather
+    // than leave the job RUNNING with no one behind it until its first deadline.
+    const adopted = status === 'RUNNING' && executorId === this.config.executorId;
+    if (!exists || deleted || (status !== 'QUEUED' && status !== 'TIMED_OUT' && !adopted)) return done();
     const waitMs = notBefore ? Date.parse(notBefore) - Date.now() : 0;
     if (waitMs > 0) return { kind: 'later', delayMs: waitMs };
     const registered = this.handlers.get(type as string);
@@ -105,7 +109,7 @@ export class JobRunner {
 
     const resuming = status === 'TIMED_OUT' && previousExecutorId === this.config.executorId;
     const begin: JobCommand = { type: resuming ? 'resume' : 'start', executorId: this.config.executorId };
-    if (!(await this.tryApply(stream, begin))) return done();
+    if (!adopted && !(await this.tryApply(stream, begin))) return done();
 
     const job = new RunningJob(
       stream,

@@ -80,6 +80,8 @@ const MAX_RACE_RETRIES = 20;
  * ~30 s when the node serving its consumer was killed on a cluster.
  */
 const PULL_EXPIRES_MS = 5_000;
+/** A subscription's consumer outlives its subscriber (a killed process) this long. */
+const SUBSCRIPTION_CONSUMER_IDLE_MS = 60_000;
 
 export interface JetStreamEventStoreOptions {
   streamName?: string;
@@ -272,17 +274,33 @@ export class JetStreamEventStore implements EventStore {
 
     const run = async () => {
       for (let failures = 0; !stopping; ) {
+        let consumerName: string | undefined;
+        let messages: ConsumerMessages | undefined;
+        let broke = false;
         try {
-          const consumer = await this.js.consumers.get(this.streamName, {
-            filterSubjects: filter,
+          // A consumer of our own rather than the client's ordered consumer: the client retries a failed
+          // create under the same name, and nats-server 2.9 keeps answering that name from the node it first
+          // placed it on, dead or not (seen: no more work dispatched after a node's kill). A new
+          // consumer per attempt is placed anew. Its delivery sequence stands in for the ordered check.
+          const info = await this.jsm.consumers.add(this.streamName, {
+            filter_subject: filter,
             deliver_policy: DeliverPolicy.StartSequence,
             opt_start_seq: nextSeq,
+            ack_policy: AckPolicy.None,
+            mem_storage: true,
+            num_replicas: 1,
+            inactive_threshold: nanos(SUBSCRIPTION_CONSUMER_IDLE_MS),
           });
-          const messages = await consumer.consume({ max_messages: 256, expires: PULL_EXPIRES_MS });
-          stopConsuming = () => messages.stop();
-          if (stopping) messages.stop();
-          void stopWhenSilent(messages);
-          for await (const m of messages) {
+          consumerName = info.name;
+          const consumer = await this.js.consumers.get(this.streamName, info.name);
+          const pulled = await consumer.consume({ max_messages: 256, expires: PULL_EXPIRES_MS });
+          messages = pulled;
+          stopConsuming = () => pulled.stop();
+          if (stopping) pulled.stop();
+          void stopWhenSilent(pulled);
+          let delivered = 0;
+          for await (const m of pulled) {
+            if (m.info.deliverySequence !== ++delivered) throw new Error(`subscription missed a delivery before ${m.seq}`);
             const streamId = m.subject.slice(idOffset);
             if (streamId.startsWith(streamPrefix)) {
               const firstRevision = headerNumber(m.headers, FIRST_REVISION_HEADER, m.seq);
@@ -297,8 +315,13 @@ export class JetStreamEventStore implements EventStore {
           if (!stopping) throw new Error('consumer ended');
         } catch {
           // The consumer broke (server restart, deleted consumer, its node gone): resume from the last acknowledged commit.
-          if (!stopping) await cancellableDelay(Math.min(2000, 50 * 2 ** failures++), pause);
+          broke = true;
+        } finally {
+          messages?.stop();
+          // Not awaited: the inactivity threshold removes it anyway if this delete is lost.
+          if (consumerName) this.jsm.consumers.delete(this.streamName, consumerName).catch(noop);
         }
+        if (broke && !stopping) await cancellableDelay(Math.min(2000, 50 * 2 ** failures++), pause);
       }
     };
 

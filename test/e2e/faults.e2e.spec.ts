@@ -1,7 +1,7 @@
 import { createEventStore, loadEventStoreConfig, type EventStore } from '@jobstream/event-store';
 import { startNatsServer, startSystem, waitFor, type NatsServerHandle, type RunningSystem, type ServiceProcess } from '@jobstream/testing';
 import { ensureWorkStream, rpc, subjects } from '@jobstream/messaging';
-import { connect, JSONCodec } from 'nats';
+import { connect, JSONCodec, type NatsConnection } from 'nats';
 import { getJson, mapLimit, postJson } from './http';
 
 /*
@@ -256,14 +256,29 @@ describe('faults on one nats-server (real processes)', () => {
   });
 });
 
-// Known failing (issue 4 stays open): on replicated (R3) streams no work moved in our runs, even
-// before a node was killed. Opt in with JOBSTREAM_CLUSTER_TESTS=1 while it is being fixed.
+/** Where each consumer of these streams lives and how far it got, to show which reader stalled. */
+async function consumersOf(nc: NatsConnection, streams: string[]): Promise<string> {
+  const jsm = await nc.jetstreamManager();
+  const lines: string[] = [];
+  for (const stream of streams) {
+    const last = (await jsm.streams.info(stream)).state.last_seq;
+    for await (const c of jsm.consumers.list(stream)) {
+      lines.push(`${stream} last=${last} ${c.name} filter=${c.config.filter_subject ?? c.config.filter_subjects} leader=${c.cluster?.leader} delivered=${c.delivered.stream_seq} pending=${c.num_pending} ack_pending=${c.num_ack_pending} waiting=${c.num_waiting}`);
+    }
+  }
+  return lines.join('\n');
+}
+
+// Opt in with JOBSTREAM_CLUSTER_TESTS=1: not yet stable (issue 4). In about one run in eight, work items
+// stop being published for jobs accepted after the kill although every subscription's consumer has
+// delivered the whole log (see README, Reliability).
 const clusterDescribe = process.env.JOBSTREAM_CLUSTER_TESTS === '1' ? describe : describe.skip;
 
 clusterDescribe('a 3-node nats-server cluster (JETSTREAM_REPLICAS=3)', () => {
   const nodes: NatsServerHandle[] = [];
   let system: RunningSystem;
   let store: EventStore;
+  let admin: NatsConnection;
 
   beforeAll(async () => {
     const { freePort } = await import('@jobstream/testing');
@@ -273,31 +288,33 @@ clusterDescribe('a 3-node nats-server cluster (JETSTREAM_REPLICAS=3)', () => {
       nodes.push(await startNatsServer({ args: ['-n', `node-${i + 1}`, '--cluster_name', 'jobstream', '-cluster', `nats://127.0.0.1:${port}`, '-routes', routes] }));
     }
     const urls = nodes.map((n) => n.url).join(',');
-    // JetStream answers once the cluster has elected its meta leader.
-    const nc = await connect({ servers: urls });
+    admin = await connect({ servers: urls });
+    // No API check: JetStream answers only once the meta leader is elected, which the probe waits for.
+    const jsm = await admin.jetstreamManager({ checkAPI: false });
     // Ready when an R3 stream can be placed: the meta leader is elected and knows all three peers.
     const probe = async () => {
-      const jsm = await nc.jetstreamManager();
       await jsm.streams.add({ name: 'PROBE', subjects: ['probe'], num_replicas: 3 });
       await jsm.streams.delete('PROBE');
     };
     await waitFor(() => probe().then(() => true, () => false), 60_000, 500);
-    await nc.close();
     // The big replicated streams first, from here, so the services find them instead of all creating them at once.
     process.env.JETSTREAM_REPLICAS = '3';
-    const setup = await connect({ servers: urls });
-    await ensureWorkStream(await setup.jetstreamManager());
-    await (await createEventStore(loadEventStoreConfig({ NATS_URL: urls, JETSTREAM_REPLICAS: '3' }), { nats: setup })).close();
-    await setup.close();
+    await ensureWorkStream(jsm);
+    await (await createEventStore(loadEventStoreConfig({ NATS_URL: urls, JETSTREAM_REPLICAS: '3' }), { nats: admin })).close();
     delete process.env.JETSTREAM_REPLICAS;
     system = await bootSystem({ ...FAST, NATS_URL: urls, JETSTREAM_REPLICAS: '3', EXECUTOR_ID: 'exec-1' }, true);
     console.log('[cluster] services up');
-    await system.spawn('executor', { EXECUTOR_ID: 'exec-2' }, 'exec-2');
-    store = await createEventStore(loadEventStoreConfig({ NATS_URL: urls }));
+    const second = await system.spawn('executor', { EXECUTOR_ID: 'exec-2' }, 'exec-2');
+    const registered = async () => ((await getJson(`${system.gatewayUrl}/${TENANT}/api/executors`)).body.items as { executorId: string }[]).some((e) => e.executorId === 'exec-2');
+    await waitFor(registered, 60_000, 250).catch((error) => {
+      throw new Error(`exec-2 did not join the fleet: ${(error as Error).message}\n${second.output().slice(-2000)}`);
+    });
+    store = await createEventStore(loadEventStoreConfig({ NATS_URL: urls, JETSTREAM_REPLICAS: '3' }));
   });
 
   afterAll(async () => {
     await store?.close();
+    await admin?.close();
     await system?.stop();
     await Promise.all(nodes.map((n) => n.stop()));
   });
@@ -311,25 +328,31 @@ clusterDescribe('a 3-node nats-server cluster (JETSTREAM_REPLICAS=3)', () => {
       return jobId;
     });
     await waitFor(() => accepted >= 25, 60_000, 20);
-    const victim = nodes[1];
+    // The hardest node to lose: the event stream's leader, so appends and reads wait for a new election.
+    const leader = (await (await admin.jetstreamManager()).streams.info('JOBSTREAM_EVENTS')).cluster?.leader;
+    const victim = nodes[Number(leader?.replace('node-', '')) - 1];
+    const killedAt = Date.now();
     await victim.kill();
-    console.log(`[cluster] node-2 killed after ${accepted} accepted`);
+    console.log(`[cluster] ${leader} (event stream leader) killed after ${accepted} accepted`);
     const jobIds = (await submitting).filter((id): id is string => id !== null);
-    console.log(`[cluster] ${jobIds.length} accepted`);
-    await waitAllCompleted(system, jobIds, 120_000);
-    console.log('[cluster] all completed; restarting node-2');
+    console.log(`[cluster] ${jobIds.length} accepted ${Date.now() - killedAt} ms after the kill`);
+    await waitAllCompleted(system, jobIds, 120_000).catch(async (error) => {
+      throw new Error(`${(error as Error).message}\n--- consumers\n${await consumersOf(admin, ['JOBSTREAM_EVENTS', 'JOBSTREAM_WORK'])}`);
+    });
+    console.log(`[cluster] all completed ${Date.now() - killedAt} ms after the kill; restarting ${leader}`);
 
+    const restartedAt = Date.now();
     await victim.restart();
-    const nc = await connect({ servers: victim.url });
-    const jsm = await nc.jetstreamManager();
+    // Asked through the cluster (the stream leader answers): the restarted node is a current replica again.
+    const jsm = await admin.jetstreamManager();
     await waitFor(async () => {
       const info = await jsm.streams.info('JOBSTREAM_EVENTS').catch(() => null);
       const peers = info?.cluster?.replicas ?? [];
       return peers.length === 2 && peers.every((p) => p.current && !p.offline);
     }, 60_000, 250);
+    console.log(`[cluster] ${leader} current on the event stream ${Date.now() - restartedAt} ms after its restart`);
     const info = await jsm.streams.info('JOBSTREAM_EVENTS');
     expect(info.config.num_replicas).toBe(3);
-    await nc.close();
 
     const figures = await audit(store, jobIds);
     expect(figures).toMatchObject({ submitted: total, completed: total, lost: 0, duplicated: 0 });

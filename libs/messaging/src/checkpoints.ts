@@ -1,4 +1,5 @@
 import { KV, NatsConnection } from 'nats';
+import { openBucket } from './buckets';
 
 export const CHECKPOINT_BUCKET = 'jobstream_checkpoints';
 
@@ -25,10 +26,7 @@ export class CheckpointStore {
   ) {}
 
   static async open(nc: NatsConnection, key: string): Promise<CheckpointStore> {
-    const kv = await nc.jetstream().views.kv(CHECKPOINT_BUCKET, {
-      history: 1,
-      replicas: Number(process.env.JETSTREAM_REPLICAS ?? 1),
-    });
+    const kv = await openBucket(nc, CHECKPOINT_BUCKET);
     return new CheckpointStore(kv, key);
   }
 

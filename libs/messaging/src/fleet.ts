@@ -1,4 +1,5 @@
 import { JSONCodec, type KV, type NatsConnection } from 'nats';
+import { openBucket } from './buckets';
 import { LEASE_BUCKET } from './lease';
 
 /**
@@ -70,11 +71,7 @@ export const heartbeatKey = (tenant: string, jobId: string) => `${tenant}.${jobI
  * because role leases judge expiry themselves.
  */
 export function openFleetBucket(nc: NatsConnection, bucket: string, ttlMs?: number): Promise<KV> {
-  return nc.jetstream().views.kv(bucket, {
-    history: 1,
-    ...(ttlMs !== undefined && { ttl: ttlMs }),
-    replicas: Number(process.env.JETSTREAM_REPLICAS ?? 1),
-  });
+  return openBucket(nc, bucket, ttlMs === undefined ? {} : { ttl: ttlMs });
 }
 
 /** A RUNNING or TIMED_OUT job as the projector last saw it (cross-tenant). */

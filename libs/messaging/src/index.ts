@@ -7,6 +7,7 @@ export * from './bootstrap';
 export * from './rpc';
 export * from './work-queue';
 export * from './live';
+export * from './buckets';
 export * from './checkpoints';
 export * from './lease';
 export * from './fleet';

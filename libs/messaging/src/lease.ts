@@ -1,4 +1,5 @@
 import type { KV, NatsConnection } from 'nats';
+import { openBucket } from './buckets';
 
 export const LEASE_BUCKET = 'jobstream_leases';
 
@@ -49,10 +50,7 @@ export class Lease {
   }
 
   async start(): Promise<void> {
-    this.kv = await this.nc.jetstream().views.kv(this.options.bucket ?? LEASE_BUCKET, {
-      history: 1,
-      replicas: Number(process.env.JETSTREAM_REPLICAS ?? 1),
-    });
+    this.kv = await openBucket(this.nc, this.options.bucket ?? LEASE_BUCKET);
     this.stopped = false;
     await this.tick();
     this.schedule();

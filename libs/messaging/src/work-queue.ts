@@ -11,6 +11,7 @@ import {
   RetentionPolicy,
   StorageType,
 } from 'nats';
+import { jetStreamReplicas } from './buckets';
 import { publishToStream } from './stream-publish';
 import { subjects, WORK_STREAM } from './subjects';
 
@@ -38,9 +39,11 @@ export async function publishWorkItem(nc: NatsConnection, item: WorkItem): Promi
   await publishToStream(nc, subjects.work(item.type), workCodec.encode(item), h);
 }
 
-const replicas = () => Number(process.env.JETSTREAM_REPLICAS ?? 1);
-
-/** Work-queue retention: a message is gone once an executor acks it. Idempotent. */
+/**
+ * Work-queue retention: a message is gone once an executor acks it. Idempotent. Replicas only grow, as
+ * the event stream's do: a process started without JETSTREAM_REPLICAS must not shrink a replicated stream;
+ * an unchanged config is not sent again (a cluster proposal per service start).
+ */
 export async function ensureWorkStream(jsm: JetStreamManager): Promise<void> {
   const config = {
     name: WORK_STREAM,
@@ -49,11 +52,13 @@ export async function ensureWorkStream(jsm: JetStreamManager): Promise<void> {
     storage: StorageType.File,
     discard: DiscardPolicy.Old,
     duplicate_window: nanos(120_000),
-    num_replicas: replicas(),
+    num_replicas: jetStreamReplicas(),
   };
   try {
-    await jsm.streams.info(WORK_STREAM);
-    await jsm.streams.update(WORK_STREAM, config);
+    const info = await jsm.streams.info(WORK_STREAM);
+    const wanted = { ...config, num_replicas: Math.max(info.config.num_replicas, config.num_replicas) };
+    const current = info.config as unknown as Record<string, unknown>;
+    if (Object.entries(wanted).some(([key, value]) => JSON.stringify(current[key]) !== JSON.stringify(value))) await jsm.streams.update(WORK_STREAM, wanted);
   } catch (error) {
     if (!(error instanceof NatsError) || error.api_error?.err_code !== 10059) throw error;
     await jsm.streams.add(config);
@@ -73,7 +78,7 @@ export async function ensureWorkConsumer(jsm: JetStreamManager, type: string): P
     deliver_policy: DeliverPolicy.All,
     ack_wait: nanos(WORK_ACK_WAIT_MS),
     max_ack_pending: 20_000,
-    num_replicas: replicas(),
+    num_replicas: jetStreamReplicas(),
   });
   return durable;
 }

@@ -9,6 +9,9 @@
  * Revisions are contiguous 0-based event numbers per stream, not JetStream sequences. Optimistic concurrency uses
  * `Nats-Expected-Last-Subject-Sequence`, which needs the JetStream sequence of the stream's last commit: a bounded
  * cache maps streamId → {lastRevision, seq}; a miss asks the server for the subject's last message (direct get).
+ * On a replicated stream every single-message read goes to the stream leader instead: a direct get may be answered
+ * by a follower that has not applied the last commit yet (nats-server 2.9 gives direct gets no read-after-write),
+ * and a stale read there means a stale tip for the next append or a job read as not yet submitted.
  * Appends to one stream are chained in-process (the next one needs the previous sequence); appends to different
  * streams pipeline freely, with no global lock.
  *
@@ -23,6 +26,8 @@ import { upcast, type DomainEvent } from '@jobstream/domain';
 import { publishToStream } from '@jobstream/messaging';
 import {
   AckPolicy,
+  ConsumerEvents,
+  ConsumerMessages,
   DeliverPolicy,
   DiscardPolicy,
   headers as natsHeaders,
@@ -67,6 +72,14 @@ const CHAIN_FIELDS_BYTES = 159;
 const DIRECT_READ_COMMITS = 8;
 /** How often an 'any' / 'stream_exists' append retries after losing a race to another writer. */
 const MAX_RACE_RETRIES = 20;
+/**
+ * Lifetime of a subscription's pull requests; the server heartbeats at half of it and two missed heartbeats
+ * make the client pull again (recreating its consumer). The client's 30 s default stalled a subscription
+ * ~30 s when the node serving its consumer was killed on a cluster.
+ */
+const PULL_EXPIRES_MS = 5_000;
+/** A subscription's consumer outlives its subscriber (a killed process) this long. */
+const SUBSCRIPTION_CONSUMER_IDLE_MS = 60_000;
 
 export interface JetStreamEventStoreOptions {
   streamName?: string;
@@ -81,8 +94,12 @@ export interface JetStreamEventStoreOptions {
   ownsConnection?: boolean;
 }
 
-/** The client's direct-get API exists at runtime but is missing from the exported JetStreamManager type. */
-interface DirectGet {
+/**
+ * One stored message by sequence, by subject after a sequence, or a subject's last: the direct-get API (any
+ * replica answers; it exists at runtime but is missing from the exported JetStreamManager type) and the
+ * leader-only message-get API (`jsm.streams`) both have this shape.
+ */
+interface MessageGet {
   getMessage(stream: string, query: { seq: number; next_by_subj?: string } | { last_by_subj: string }): Promise<StoredMsg>;
 }
 
@@ -126,7 +143,7 @@ function cancellableDelay(ms: number, signal: { cancel?: () => void }): Promise<
 
 export class JetStreamEventStore implements EventStore {
   private readonly js: JetStreamClient;
-  private readonly direct: DirectGet;
+  private readonly reads: MessageGet;
   private readonly cache: RevisionCache;
   private readonly queue = new StreamQueue();
   private readonly subscriptions = new Set<Subscription>();
@@ -141,11 +158,12 @@ export class JetStreamEventStore implements EventStore {
     readonly maxCommitBytes: number,
     cacheSize: number,
     private readonly ownsConnection: boolean,
+    replicated: boolean,
   ) {
     this.js = nc.jetstream();
-    const direct = (jsm as unknown as { direct?: DirectGet }).direct;
+    const direct = (jsm as unknown as { direct?: MessageGet }).direct;
     if (typeof direct?.getMessage !== 'function') throw new Error('this nats client has no JetStream direct get API');
-    this.direct = direct;
+    this.reads = replicated ? (jsm.streams as unknown as MessageGet) : direct;
     this.cache = new RevisionCache(cacheSize);
   }
 
@@ -173,7 +191,7 @@ export class JetStreamEventStore implements EventStore {
       max_msg_size: maxPayload,
       num_replicas: options.replicas ?? 1,
     };
-    await ensureStream(jsm, config);
+    const replicas = await ensureStream(jsm, config);
     return new JetStreamEventStore(
       nc,
       jsm,
@@ -183,6 +201,7 @@ export class JetStreamEventStore implements EventStore {
       maxPayload - HEADER_ALLOWANCE,
       options.cacheSize ?? 100_000,
       options.ownsConnection ?? false,
+      replicas > 1,
     );
   }
 
@@ -242,16 +261,33 @@ export class JetStreamEventStore implements EventStore {
 
     const run = async () => {
       for (let failures = 0; !stopping; ) {
+        let consumerName: string | undefined;
+        let messages: ConsumerMessages | undefined;
+        let broke = false;
         try {
-          const consumer = await this.js.consumers.get(this.streamName, {
-            filterSubjects: filter,
+          // A consumer of our own rather than the client's ordered consumer: the client retries a failed
+          // create under the same name, and nats-server 2.9 keeps answering that name from the node it first
+          // placed it on, dead or not (seen: no more work dispatched after a node's kill). A new
+          // consumer per attempt is placed anew. Its delivery sequence stands in for the ordered check.
+          const info = await this.jsm.consumers.add(this.streamName, {
+            filter_subject: filter,
             deliver_policy: DeliverPolicy.StartSequence,
             opt_start_seq: nextSeq,
+            ack_policy: AckPolicy.None,
+            mem_storage: true,
+            num_replicas: 1,
+            inactive_threshold: nanos(SUBSCRIPTION_CONSUMER_IDLE_MS),
           });
-          const messages = await consumer.consume({ max_messages: 256 });
-          stopConsuming = () => messages.stop();
-          if (stopping) messages.stop();
-          for await (const m of messages) {
+          consumerName = info.name;
+          const consumer = await this.js.consumers.get(this.streamName, info.name);
+          const pulled = await consumer.consume({ max_messages: 256, expires: PULL_EXPIRES_MS });
+          messages = pulled;
+          stopConsuming = () => pulled.stop();
+          if (stopping) pulled.stop();
+          void stopWhenSilent(pulled);
+          let delivered = 0;
+          for await (const m of pulled) {
+            if (m.info.deliverySequence !== ++delivered) throw new Error(`subscription missed a delivery before ${m.seq}`);
             const streamId = m.subject.slice(idOffset);
             if (wanted(streamId)) {
               const firstRevision = headerNumber(m.headers, FIRST_REVISION_HEADER, m.seq);
@@ -265,9 +301,14 @@ export class JetStreamEventStore implements EventStore {
           }
           if (!stopping) throw new Error('consumer ended');
         } catch {
-          // The consumer broke (server restart, deleted consumer): resume from the last acknowledged commit.
-          if (!stopping) await cancellableDelay(Math.min(2000, 50 * 2 ** failures++), pause);
+          // The consumer broke (server restart, deleted consumer, its node gone): resume from the last acknowledged commit.
+          broke = true;
+        } finally {
+          messages?.stop();
+          // Not awaited: the inactivity threshold removes it anyway if this delete is lost.
+          if (consumerName) this.jsm.consumers.delete(this.streamName, consumerName).catch(noop);
         }
+        if (broke && !stopping) await cancellableDelay(Math.min(2000, 50 * 2 ** failures++), pause);
       }
     };
 
@@ -429,7 +470,7 @@ export class JetStreamEventStore implements EventStore {
 
   /** The server dropped a duplicate message id: answer with the commit it kept, if it is really the same append. */
   private async originalOf(streamId: string, events: DomainEvent[], seq: number): Promise<AppendResult> {
-    const commit = decodeCommit(await this.direct.getMessage(this.streamName, { seq }));
+    const commit = decodeCommit(await this.reads.getMessage(this.streamName, { seq }));
     const sameIds = commit.events.length === events.length && commit.events.every((e, i) => e.eventId === events[i].eventId);
     if (!sameIds) {
       throw new InvalidEventError('eventId', `${events[0].eventId} was already used by a different append on ${streamId}`);
@@ -444,7 +485,7 @@ export class JetStreamEventStore implements EventStore {
 
   private async lastCommitOf(streamId: string): Promise<StoredMsg | undefined> {
     try {
-      return await this.direct.getMessage(this.streamName, { last_by_subj: this.subjectOf(streamId) });
+      return await this.reads.getMessage(this.streamName, { last_by_subj: this.subjectOf(streamId) });
     } catch (error) {
       if (isNotFound(error)) return undefined;
       throw error;
@@ -468,7 +509,8 @@ export class JetStreamEventStore implements EventStore {
    * append skip its own lookup. Short streams (the common 3–50 events, mostly one or two per commit)
    * are then a walk of direct gets up to that last commit: no server-side state, ~0.25 ms per commit
    * here. Creating a consumer costs ~2.5 ms however short the stream, so past DIRECT_READ_COMMITS
-   * commits the rest is read through one ephemeral consumer instead.
+   * commits the rest is read through one ephemeral consumer instead, up to that last commit: on a cluster
+   * the consumer may run on a follower, which must have caught up to it.
    */
   private async readCommits(streamId: string): Promise<DecodedCommit[]> {
     const subject = this.subjectOf(streamId);
@@ -482,7 +524,7 @@ export class JetStreamEventStore implements EventStore {
     for (let i = 0; i < DIRECT_READ_COMMITS; i++) {
       let m: StoredMsg;
       try {
-        m = await this.direct.getMessage(this.streamName, { seq, next_by_subj: subject });
+        m = await this.reads.getMessage(this.streamName, { seq, next_by_subj: subject });
       } catch (error) {
         if (isNotFound(error)) return commits;
         throw error;
@@ -510,10 +552,10 @@ export class JetStreamEventStore implements EventStore {
             events: decodeEvents(m.data),
             seq: m.seq,
           });
-          if (commits.length === DIRECT_READ_COMMITS + pending) break;
+          if (m.seq >= last.seq) break;
         }
-        if (commits.length < DIRECT_READ_COMMITS + pending) throw new Error(`read of ${subject} ended early`);
       }
+      if (commits[commits.length - 1]?.seq !== last.seq) throw new Error(`read of ${subject} ended early`);
     } finally {
       // Not awaited: the inactivity threshold removes it anyway if this delete is lost.
       this.jsm.consumers.delete(this.streamName, info.name).catch(noop);
@@ -537,22 +579,52 @@ function decodeEvents(data: Uint8Array): DomainEvent[] {
   return events;
 }
 
-async function ensureStream(jsm: JetStreamManager, config: Partial<StreamConfig>): Promise<void> {
+/**
+ * Creates the stream or updates it to this config; returns its replica count. Replicas only grow: a
+ * client started with the default of 1 (a tool, a service missing JETSTREAM_REPLICAS) must not shrink a
+ * replicated stream onto one node. An unchanged config is not sent again: on a cluster every update is
+ * a proposal through the meta leader, and every service sent one at each start.
+ */
+async function ensureStream(jsm: JetStreamManager, config: Partial<StreamConfig>): Promise<number> {
   const name = config.name as string;
-  try {
+  const update = async () => {
     const info = await jsm.streams.info(name);
-    await jsm.streams.update(name, { ...info.config, ...config });
-    return;
+    const wanted = { ...config, num_replicas: Math.max(info.config.num_replicas, config.num_replicas ?? 1) };
+    if (changes(info.config, wanted)) await jsm.streams.update(name, { ...info.config, ...wanted });
+    return wanted.num_replicas;
+  };
+  try {
+    return await update();
   } catch (error) {
     if (!isNotFound(error) && !/stream not found/i.test((error as Error).message)) throw error;
   }
   try {
     await jsm.streams.add(config);
+    return config.num_replicas ?? 1;
   } catch (error) {
     // Another process created it between our info and add.
     if (!/already in use/i.test((error as Error).message)) throw error;
-    const info = await jsm.streams.info(name);
-    await jsm.streams.update(name, { ...info.config, ...config });
+    return update();
+  }
+}
+
+/** Whether applying `wanted` would change any field of `current`. */
+function changes(current: object, wanted: object): boolean {
+  return Object.entries(wanted).some(([key, value]) => JSON.stringify((current as Record<string, unknown>)[key]) !== JSON.stringify(value));
+}
+
+/**
+ * Ends a subscription's consumer when its heartbeats stop. On a cluster an ordered consumer lives on one
+ * node; if that node dies the client only retries `consumer info` against it, forever, and the
+ * subscription stalls (seen: jobs accepted after a node's kill stayed QUEUED until the test gave up).
+ * Ending it lets the subscription create a new consumer, retrying until one is placed on a live node.
+ */
+async function stopWhenSilent(messages: ConsumerMessages): Promise<void> {
+  for await (const status of await messages.status()) {
+    if (status.type === ConsumerEvents.HeartbeatsMissed) {
+      messages.stop();
+      return;
+    }
   }
 }
 

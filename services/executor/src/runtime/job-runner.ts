@@ -22,6 +22,8 @@ export interface RunnerLogger {
 }
 
 const key = (tenant: string, jobId: string) => `${tenant}/${jobId}`;
+/** How long an outcome is retried against a failing store before the work item is handed back. */
+const OUTCOME_RETRY_MS = 30_000;
 
 /** Told when a job starts and stops running here, and on each progress report (heartbeats, leases, registry). */
 export interface JobLiveness {
@@ -69,12 +71,16 @@ export class JobRunner {
     };
     const stream = await JobStream.open(this.store, who, item.jobId, this.onAppended, known);
     const done = (): RunResult => ({ kind: 'done', state: stream.state });
-    const { status, notBefore, type, previousExecutorId, exists, deleted } = stream.state;
+    const { status, notBefore, type, executorId, previousExecutorId, exists, deleted } = stream.state;
     // The job still runs here (this process was paused past its first deadline and the time-out was
     // dispatched): resume it in place; if it cannot be, run the item again once the local run has stopped.
     const local = this.running.get(key(item.tenant, item.jobId));
     if (local) return (await local.reclaim()) ? done() : { kind: 'later', delayMs: 1_000 };
-    if (!exists || deleted || (status !== 'QUEUED' && status !== 'TIMED_OUT')) return done();
+    // Started by this executor yet not running here: our start was stored but its ack lost (a cluster
+    // electing a new stream leader), and the item came back. The handler never ran: run it now rather
+    // than leave the job RUNNING with no one behind it until its first deadline.
+    const adopted = status === 'RUNNING' && executorId === this.config.executorId;
+    if (!exists || deleted || (status !== 'QUEUED' && status !== 'TIMED_OUT' && !adopted)) return done();
     const waitMs = notBefore ? Date.parse(notBefore) - Date.now() : 0;
     if (waitMs > 0) return { kind: 'later', delayMs: waitMs };
     const registered = this.handlers.get(type as string);
@@ -82,7 +88,7 @@ export class JobRunner {
 
     const resuming = status === 'TIMED_OUT' && previousExecutorId === this.config.executorId;
     const begin: JobCommand = { type: resuming ? 'resume' : 'start', executorId: this.config.executorId };
-    if (!(await this.tryApply(stream, begin))) return done();
+    if (!adopted && !(await this.tryApply(stream, begin))) return done();
 
     const job = new RunningJob(
       stream,
@@ -197,15 +203,27 @@ export class JobRunner {
     clearTimeout(grace);
   }
 
-  /** An outcome of the running handler, resuming first if the job timed out meanwhile (see RunningJob.transition). */
+  /**
+   * An outcome of the running handler, resuming first if the job timed out meanwhile (see RunningJob.transition).
+   * A store error (a cluster electing a new stream leader takes a few seconds) is retried while the job's
+   * heartbeats go on: given up, the outcome would be lost with the work item, and the job would wait for its
+   * first deadline to run again. A retry after an append whose ack was lost is refused by the domain.
+   */
   private async tryTransition(job: RunningJob, command: JobCommand): Promise<boolean> {
-    try {
-      await job.transition(command);
-      return true;
-    } catch (error) {
-      if (!isDomainError(error)) throw error;
-      this.logger.warn(`job ${job.stream.streamId}: ${command.type} refused: ${error.message}`);
-      return false;
+    const until = Date.now() + OUTCOME_RETRY_MS;
+    for (let attempt = 0; ; attempt++) {
+      try {
+        await job.transition(command);
+        return true;
+      } catch (error) {
+        if (isDomainError(error)) {
+          this.logger.warn(`job ${job.stream.streamId}: ${command.type} refused: ${error.message}`);
+          return false;
+        }
+        if (Date.now() >= until || this.releasing) throw error;
+        this.logger.warn(`job ${job.stream.streamId}: ${command.type} not recorded, retrying: ${(error as Error).message}`);
+        await new Promise((resolve) => setTimeout(resolve, Math.min(2_000, 100 * 2 ** attempt)));
+      }
     }
   }
 

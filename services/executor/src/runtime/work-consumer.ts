@@ -2,6 +2,13 @@ import { ensureWorkConsumer, ensureWorkStream, WORK_ACK_WAIT_MS, WORK_STREAM, wo
 import { ConsumerMessages, JsMsg, NatsConnection } from 'nats';
 import { JobRunner, RunnerLogger } from './job-runner';
 
+/**
+ * Lifetime of a pull request for work; the server heartbeats at half of it and two missed heartbeats make
+ * the client pull again. The client's 30 s default left work waiting ~30 s after the node leading a
+ * work consumer was killed on a cluster (its pending pull requests died with it).
+ */
+const PULL_EXPIRES_MS = 5_000;
+
 /** Counts free run slots so one executor never runs more than its capacity at once. */
 export class Slots {
   private waiters: (() => void)[] = [];
@@ -54,7 +61,7 @@ export class WorkConsumer {
     for (const type of types) {
       const durable = await ensureWorkConsumer(jsm, type);
       const consumer = await js.consumers.get(WORK_STREAM, durable);
-      const messages = await consumer.consume({ max_messages: Math.min(this.capacity, 256) });
+      const messages = await consumer.consume({ max_messages: Math.min(this.capacity, 256), expires: PULL_EXPIRES_MS });
       this.streams.push(messages);
       this.loops.push(this.loop(messages));
     }

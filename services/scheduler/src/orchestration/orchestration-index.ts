@@ -1,3 +1,4 @@
+import { openBucket } from '@jobstream/messaging';
 import { DeliverPolicy, JSONCodec, type JetStreamClient, type KV, type NatsConnection } from 'nats';
 
 /**
@@ -29,7 +30,7 @@ export class OrchestrationIndex {
 
   static async open(nc: NatsConnection): Promise<OrchestrationIndex> {
     const js = nc.jetstream();
-    const kv = await js.views.kv(ORCHESTRATION_BUCKET, { history: 1, replicas: Number(process.env.JETSTREAM_REPLICAS ?? 1) });
+    const kv = await openBucket(nc, ORCHESTRATION_BUCKET);
     return new OrchestrationIndex(kv, js);
   }
 

@@ -1,4 +1,5 @@
 import type { MisfirePolicy, TimerTarget } from '@jobstream/domain';
+import { openBucket } from '@jobstream/messaging';
 import { JSONCodec, type KV, type NatsConnection } from 'nats';
 
 export const TIMER_BUCKET = 'jobstream_timers';
@@ -28,7 +29,7 @@ export class TimerSnapshot {
   private constructor(private readonly kv: KV) {}
 
   static async open(nc: NatsConnection): Promise<TimerSnapshot> {
-    const kv = await nc.jetstream().views.kv(TIMER_BUCKET, { history: 1, replicas: Number(process.env.JETSTREAM_REPLICAS ?? 1) });
+    const kv = await openBucket(nc, TIMER_BUCKET);
     return new TimerSnapshot(kv);
   }
 

@@ -621,7 +621,8 @@ function changes(current: object, wanted: object): boolean {
  */
 async function stopWhenSilent(messages: ConsumerMessages): Promise<void> {
   for await (const status of await messages.status()) {
-    if (status.type === ConsumerEvents.HeartbeatsMissed) {
+    // A restarted server has lost the (memory) consumer: the client would ask for it forever too.
+    if (status.type === ConsumerEvents.HeartbeatsMissed || status.type === ConsumerEvents.ConsumerNotFound) {
       messages.stop();
       return;
     }

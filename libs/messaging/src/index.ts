@@ -15,3 +15,4 @@ export * from './metrics';
 export * from './shutdown';
 export * from './request';
 export * from './stream-publish';
+export * from './orchestration-index';

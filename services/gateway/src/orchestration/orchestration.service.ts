@@ -26,11 +26,10 @@ import {
   type OrchestrationTaskDefinition,
 } from '@jobstream/domain';
 import { EVENT_STORE, handleCommand, load, type Aggregate, type EventStore } from '@jobstream/event-store';
-import { NATS_CONNECTION } from '@jobstream/messaging';
+import { NATS_CONNECTION, OrchestrationIndex, orchestrationKeys } from '@jobstream/messaging';
 import type { NatsConnection } from 'nats';
 import { ApiError } from '../errors/api-error';
 import type { Caller } from '../jobs/caller';
-import { indexKeys, OrchestrationIndex } from './orchestration-index';
 
 const DEFINITION: Aggregate<OrchestrationDefinitionState> = {
   initial: initialOrchestrationDefinitionState,
@@ -101,7 +100,7 @@ export class OrchestrationService implements OnModuleInit {
 
   async listDefinitions(tenantParam: unknown): Promise<OrchestrationTaskDefinition[]> {
     const tenant = requireTenant(tenantParam);
-    const ids = await this.index.ids(indexKeys.definitions(tenant));
+    const ids = await this.index.ids(orchestrationKeys.definitions(tenant));
     const states = await Promise.all(ids.map((id) => load(this.store, orchestrationDefinitionStreamId(tenant, id), DEFINITION)));
     return states.flatMap(({ state }) => (state.exists && state.definition ? [state.definition] : []));
   }
@@ -124,7 +123,7 @@ export class OrchestrationService implements OnModuleInit {
         decideOrchestrationDefinition({ type: 'create', definition }, state, this.context(tenant, caller)),
       );
       const created = handled.state.definition as OrchestrationTaskDefinition;
-      await this.index.put(indexKeys.definition(tenant, created.id));
+      await this.index.put(orchestrationKeys.definition(tenant, created.id));
       return created;
     } catch (error) {
       throw asApiError(error);
@@ -150,7 +149,7 @@ export class OrchestrationService implements OnModuleInit {
     await handleCommand(this.store, orchestrationDefinitionStreamId(tenant, id), DEFINITION, (state) =>
       decideOrchestrationDefinition({ type: 'delete', id }, state, this.context(tenant, caller)),
     );
-    await this.index.remove(indexKeys.definition(tenant, id));
+    await this.index.remove(orchestrationKeys.definition(tenant, id));
   }
 
   /**
@@ -188,7 +187,7 @@ export class OrchestrationService implements OnModuleInit {
           this.context(tenant, caller),
         ),
       );
-      await this.index.put(indexKeys.definition(tenant, definition.id));
+      await this.index.put(orchestrationKeys.definition(tenant, definition.id));
       imported.push({ id: definition.id, result: handled.events[0].type === 'orchestration-definition.created' ? 'created' : 'updated' });
     }
     return { imported };
@@ -203,14 +202,14 @@ export class OrchestrationService implements OnModuleInit {
     const runId = randomUUID();
     const events = decideOrchestrationRun({ type: 'start', runId, definition }, initialOrchestrationRunState, this.context(tenant, caller));
     await this.store.append(orchestrationRunStreamId(tenant, runId), events, 'no_stream');
-    await this.index.put(indexKeys.run(tenant, id, runId));
+    await this.index.put(orchestrationKeys.run(tenant, id, runId));
     return runId;
   }
 
   async listInstances(tenantParam: unknown, idParam: unknown): Promise<OrchestrationRunReport[]> {
     const tenant = requireTenant(tenantParam);
     const id = requireId(idParam, 'task-id', DEFINITION_ID);
-    const runIds = await this.index.ids(indexKeys.runs(tenant, id));
+    const runIds = await this.index.ids(orchestrationKeys.runs(tenant, id));
     if (runIds.length === 0) await this.getDefinition(tenant, id);
     const states = await Promise.all(runIds.map((runId) => load(this.store, orchestrationRunStreamId(tenant, runId), RUN)));
     return states
@@ -241,7 +240,7 @@ export class OrchestrationService implements OnModuleInit {
 
   async deleteInstance(tenantParam: unknown, idParam: unknown, runIdParam: unknown, caller: Caller): Promise<void> {
     await this.instanceCommand(tenantParam, idParam, runIdParam, { type: 'delete' }, caller);
-    await this.index.remove(indexKeys.run(tenantParam as string, idParam as string, runIdParam as string));
+    await this.index.remove(orchestrationKeys.run(tenantParam as string, idParam as string, runIdParam as string));
   }
 
   private async instanceCommand(tenantParam: unknown, idParam: unknown, runIdParam: unknown, command: OrchestrationRunCommand, caller: Caller): Promise<void> {

@@ -9,12 +9,11 @@ import {
   type OverlapPolicy,
 } from '@jobstream/domain';
 import { JetStreamEventStore } from '@jobstream/event-store';
-import { subjects } from '@jobstream/messaging';
+import { OrchestrationIndex, orchestrationKeys, subjects } from '@jobstream/messaging';
 import { startNatsServer, waitFor, type NatsServerHandle } from '@jobstream/testing';
 import { connect, JSONCodec, type NatsConnection, type Subscription } from 'nats';
 import { SchedulerLeader } from '../lease/scheduler-leader';
 import { FakeClock } from '../timers/fake-clock.test-helper';
-import { keys, OrchestrationIndex } from './orchestration-index';
 import { taskJobId } from './task-jobs';
 
 const T0 = Date.parse('2025-03-01T10:00:00Z');
@@ -124,7 +123,7 @@ describe('scheduler leadership and orchestration process manager (real nats-serv
     const clock = new FakeClock(T0);
     await scheduler('a', clock);
     await createDefinition(tenant, intervalDefinition('SKIP'), T0);
-    await waitFor(async () => (await index.get(keys.definition(tenant, 'nightly'))) !== null, 5_000);
+    await waitFor(async () => (await index.get(orchestrationKeys.definition(tenant, 'nightly'))) !== null, 5_000);
     await settle();
     clock.advance(60_000);
     await waitFor(async () => submitted.some((s) => s.tenant === tenant), 5_000);
@@ -136,7 +135,7 @@ describe('scheduler leadership and orchestration process manager (real nats-serv
     expect(await runsOf(tenant)).toHaveLength(1);
     // The run ends; the next fire starts a new one.
     await completeJob(tenant, first.body);
-    await waitFor(async () => (await index.ids(keys.runningOf(tenant, 'nightly'))).length === 0, 5_000);
+    await waitFor(async () => (await index.ids(orchestrationKeys.runningOf(tenant, 'nightly'))).length === 0, 5_000);
     clock.advance(60_000);
     await waitFor(async () => (await runsOf(tenant)).length === 2, 5_000);
   });
@@ -146,12 +145,12 @@ describe('scheduler leadership and orchestration process manager (real nats-serv
     const clock = new FakeClock(T0);
     await scheduler('a', clock);
     await createDefinition(tenant, intervalDefinition('QUEUE_ONE'), T0);
-    await waitFor(async () => (await index.get(keys.definition(tenant, 'nightly'))) !== null, 5_000);
+    await waitFor(async () => (await index.get(orchestrationKeys.definition(tenant, 'nightly'))) !== null, 5_000);
     await settle();
     clock.advance(60_000);
     await waitFor(async () => submitted.some((s) => s.tenant === tenant), 5_000);
     clock.advance(60_000);
-    await waitFor(async () => (await index.get(keys.queued(tenant, 'nightly'))) !== null, 5_000);
+    await waitFor(async () => (await index.get(orchestrationKeys.queued(tenant, 'nightly'))) !== null, 5_000);
     clock.advance(60_000);
     await settle();
     expect(await runsOf(tenant)).toHaveLength(1);
@@ -161,7 +160,7 @@ describe('scheduler leadership and orchestration process manager (real nats-serv
 
     const parallel = nextTenant();
     await createDefinition(parallel, intervalDefinition('ALLOW'), clock.now());
-    await waitFor(async () => (await index.get(keys.definition(parallel, 'nightly'))) !== null, 5_000);
+    await waitFor(async () => (await index.get(orchestrationKeys.definition(parallel, 'nightly'))) !== null, 5_000);
     await settle();
     clock.advance(60_000);
     await waitFor(async () => (await runsOf(parallel)).length === 1, 5_000);
@@ -186,7 +185,7 @@ describe('scheduler leadership and orchestration process manager (real nats-serv
       },
       T0,
     );
-    await waitFor(async () => (await index.get(keys.definition(tenant, 'nightly'))) !== null, 5_000);
+    await waitFor(async () => (await index.get(orchestrationKeys.definition(tenant, 'nightly'))) !== null, 5_000);
     await settle();
     clock.advance(1000);
     await waitFor(async () => submitted.filter((s) => s.tenant === tenant).length === 1, 5_000);

@@ -32,11 +32,10 @@ import {
   type TimerEventOf,
 } from '@jobstream/domain';
 import { ConcurrencyError, handleCommand, load, type Aggregate, type CommittedBatch, type EventStore, type Subscription } from '@jobstream/event-store';
-import { CheckpointStore, subjects } from '@jobstream/messaging';
+import { CheckpointStore, OrchestrationIndex, orchestrationKeys, subjects, type JobLink } from '@jobstream/messaging';
 import { headers as natsHeaders, JSONCodec, type NatsConnection } from 'nats';
 import type { Clock } from '../timers/clock';
 import type { TimerEngine } from '../timers/timer-engine';
-import { keys, OrchestrationIndex, type JobLink } from './orchestration-index';
 import { isTaskIdempotencyKey, jobTypeOf, taskIdempotencyKey, taskJobId } from './task-jobs';
 
 const RUN: Aggregate<OrchestrationRunState> = {
@@ -135,11 +134,11 @@ export class OrchestrationProcessManager {
   private async onDefinition(tenant: string, definitionId: string, event: OrchestrationDefinitionEvent, revision: number): Promise<void> {
     await this.cancelPlanTimers(tenant, definitionId, revision);
     if (event.type === 'orchestration-definition.deleted') {
-      await this.index.remove(keys.definition(tenant, definitionId));
-      await this.index.remove(keys.queued(tenant, definitionId));
+      await this.index.remove(orchestrationKeys.definition(tenant, definitionId));
+      await this.index.remove(orchestrationKeys.queued(tenant, definitionId));
       return;
     }
-    await this.index.put(keys.definition(tenant, definitionId));
+    await this.index.put(orchestrationKeys.definition(tenant, definitionId));
     await this.schedulePlan(tenant, event.data, revision, this.clock.now(), event);
   }
 
@@ -169,8 +168,8 @@ export class OrchestrationProcessManager {
     const runId = parseStreamId(event.streamId).id;
     switch (event.type) {
       case 'orchestration-run.started':
-        await this.index.put(keys.run(tenant, event.data.definitionId, runId));
-        await this.index.put(keys.running(tenant, event.data.definitionId, runId));
+        await this.index.put(orchestrationKeys.run(tenant, event.data.definitionId, runId));
+        await this.index.put(orchestrationKeys.running(tenant, event.data.definitionId, runId));
         return;
       case 'orchestration-run.task-waiting': {
         const target: AdvanceTarget = { kind: 'orchestration-advance', runId, index: event.data.index };
@@ -190,8 +189,8 @@ export class OrchestrationProcessManager {
         return this.onRunEnded(tenant, runId, event);
       case 'orchestration-run.deleted': {
         const { state } = await load(this.store, event.streamId, RUN);
-        if (state.definitionId) await this.index.remove(keys.run(tenant, state.definitionId, runId));
-        await this.index.remove(keys.vars(tenant, runId));
+        if (state.definitionId) await this.index.remove(orchestrationKeys.run(tenant, state.definitionId, runId));
+        await this.index.remove(orchestrationKeys.vars(tenant, runId));
         return;
       }
       default:
@@ -207,9 +206,9 @@ export class OrchestrationProcessManager {
     const task = definition.orchestratedTasks[index];
     const jobId = taskJobId(tenant, runId, index, launchId);
     // Recorded before the submit, so the job's end always finds its run.
-    await this.index.put(keys.job(tenant, jobId), { runId, index, launchId } satisfies JobLink);
+    await this.index.put(orchestrationKeys.job(tenant, jobId), { runId, index, launchId } satisfies JobLink);
     const configuration = await this.jobDefinitionConfiguration(tenant, taskId);
-    const workflowVariables = (await this.index.get<Record<string, unknown>>(keys.vars(tenant, runId))) ?? {};
+    const workflowVariables = (await this.index.get<Record<string, unknown>>(orchestrationKeys.vars(tenant, runId))) ?? {};
     const body = {
       type: jobTypeOf(task.taskType),
       payload: { ...configuration, taskId, taskType: task.taskType, runId, definitionId: definition.id, index },
@@ -261,10 +260,10 @@ export class OrchestrationProcessManager {
     const { state } = await load(this.store, event.streamId, RUN);
     const definitionId = state.definitionId;
     if (!definitionId) return;
-    await this.index.remove(keys.running(tenant, definitionId, runId));
-    const queued = await this.index.get<{ timerId: string }>(keys.queued(tenant, definitionId));
+    await this.index.remove(orchestrationKeys.running(tenant, definitionId, runId));
+    const queued = await this.index.get<{ timerId: string }>(orchestrationKeys.queued(tenant, definitionId));
     if (!queued) return;
-    await this.index.remove(keys.queued(tenant, definitionId));
+    await this.index.remove(orchestrationKeys.queued(tenant, definitionId));
     await this.startPlannedRun(tenant, definitionId, queued.timerId, event);
   }
 
@@ -297,11 +296,11 @@ export class OrchestrationProcessManager {
     // Forgotten at any end: a job retried after a failure is looked up when it ends again.
     this.submitted.delete(event.streamId);
     if (isTask === false) return;
-    const link = await this.index.get<JobLink>(keys.job(tenant, jobId));
+    const link = await this.index.get<JobLink>(orchestrationKeys.job(tenant, jobId));
     if (!link) return;
-    if (event.type === 'job.completed') await this.index.put(keys.vars(tenant, link.runId), event.data.workflowVariables ?? {});
+    if (event.type === 'job.completed') await this.index.put(orchestrationKeys.vars(tenant, link.runId), event.data.workflowVariables ?? {});
     await this.finishTask(tenant, link.runId, { ...link, jobId }, outcome, objects, event);
-    await this.index.remove(keys.job(tenant, jobId));
+    await this.index.remove(orchestrationKeys.job(tenant, jobId));
   }
 
   private async finishTask(
@@ -333,14 +332,14 @@ export class OrchestrationProcessManager {
     if (!loaded.state.exists || definition === null || loaded.revision !== target.revision || definition.active === false) return;
     // Missed periods collapse into this one fire: the next one is planned from now.
     await this.schedulePlan(tenant, definition, target.revision, Math.max(dueAt, this.clock.now()), cause);
-    const running = await this.index.ids(keys.runningOf(tenant, definition.id));
+    const running = await this.index.ids(orchestrationKeys.runningOf(tenant, definition.id));
     const overlap = definition.executionPlan?.overlapPolicy ?? 'SKIP';
     if (running.length > 0 && overlap === 'SKIP') {
       this.options.log?.(`orchestration ${definition.id}: fire ${timerId} skipped, a run is still going`);
       return;
     }
     if (running.length > 0 && overlap === 'QUEUE_ONE') {
-      await this.index.create(keys.queued(tenant, definition.id), { timerId });
+      await this.index.create(orchestrationKeys.queued(tenant, definition.id), { timerId });
       return;
     }
     await this.startPlannedRun(tenant, definition.id, timerId, cause);

@@ -1,9 +1,11 @@
-import { openBucket } from '@jobstream/messaging';
+import { openBucket } from './buckets';
 import { DeliverPolicy, JSONCodec, type JetStreamClient, type KV, type NatsConnection } from 'nats';
 
 /**
- * Small lookups the log alone cannot answer cheaply, in NATS KV (the gateway writes the same keys
- * for read-your-writes listings; both are idempotent puts and deletes driven by the log):
+ * Small lookups the log alone cannot answer cheaply, in NATS KV. The scheduler's process manager writes
+ * them from the log; the gateway writes the listing keys too as it appends, for read-your-writes listings
+ * (a crash between its append and its put is repaired by the process manager). Every write is an
+ * idempotent put or delete driven by the log:
  * - `def.<tenant>.<definitionId>`: the definitions of a tenant (REST list);
  * - `run.<tenant>.<definitionId>.<runId>`: the instances of a definition (REST list);
  * - `running.<tenant>.<definitionId>.<runId>`: instances still going (overlap policy);
@@ -60,7 +62,7 @@ export class OrchestrationIndex {
 
   /**
    * The last token of every live key under `prefix.`: the last message per key through an ordered
-   * consumer, headers only. (kv.keys() of this client missed keys written by another connection.)
+   * consumer, headers only, sorted. (kv.keys() of this client missed keys written by another connection.)
    */
   async ids(prefix: string): Promise<string[]> {
     const subjectPrefix = `$KV.${ORCHESTRATION_BUCKET}.${prefix}.`;
@@ -78,11 +80,14 @@ export class OrchestrationIndex {
       if (!operation) out.push(m.subject.slice(subjectPrefix.length));
       if (m.info.pending === 0) break;
     }
-    return out;
+    return out.sort();
   }
 }
 
-export const keys = {
+export const orchestrationKeys = {
+  /** Listing prefixes: `ids(definitions(t))` are a tenant's definitions, `ids(runs(t, d))` a definition's runs. */
+  definitions: (tenant: string) => `def.${tenant}`,
+  runs: (tenant: string, definitionId: string) => `run.${tenant}.${definitionId}`,
   definition: (tenant: string, definitionId: string) => `def.${tenant}.${definitionId}`,
   run: (tenant: string, definitionId: string, runId: string) => `run.${tenant}.${definitionId}.${runId}`,
   running: (tenant: string, definitionId: string, runId: string) => `running.${tenant}.${definitionId}.${runId}`,

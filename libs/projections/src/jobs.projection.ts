@@ -47,7 +47,7 @@ export function jobRowOf(tenant: string, jobId: string, state: JobState): JobRow
     progress_percent: state.progress.percent,
     progress_message: state.progress.message,
     attempt: state.attempt,
-    executor_id: state.executorId,
+    executor_id: state.lastExecutorId,
     definition_id: state.definitionId,
     submitted_at: state.submittedAt,
     started_at: state.startedAt,

@@ -121,7 +121,7 @@ describe('projector on a real JetStream store and SQLite', () => {
       priority: 0,
       progress: { percent: 100, message: 'half way' },
       attempt: 1,
-      executorId: null,
+      executorId: 'exec-1',
       definitionId: null,
       submittedAt: '2026-03-01T10:00:01.000Z',
       startedAt: '2026-03-01T10:00:02.000Z',

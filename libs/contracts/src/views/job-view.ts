@@ -14,6 +14,7 @@ export interface JobView {
   output: unknown;
   /** Named as in the list items (the projector's JobSummary): one name per idea. */
   attempt: number;
+  /** The executor running the job, or the one that ran its latest attempt once it ended; null while queued. */
   executorId: string | null;
   locks: JobState['locks'];
   timestamps: { submittedAt: string | null; startedAt: string | null; endedAt: string | null; updatedAt: string | null };

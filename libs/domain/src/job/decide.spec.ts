@@ -143,6 +143,16 @@ describe('decideJob: failures', () => {
   });
 });
 
+describe('decideJob: which executor ran the job', () => {
+  it('keeps the executor of the latest attempt once it ended, and forgets it when the job is queued again', () => {
+    const completed = run([submit(), start('e7'), { type: 'complete', executorId: 'e7' }]).state;
+    expect(completed).toMatchObject({ status: 'COMPLETED', executorId: null, lastExecutorId: 'e7' });
+    const { state: failed, ctx } = run([submit(), start('e7'), { type: 'fail', executorId: 'e7', message: 'x' }]);
+    expect(failed).toMatchObject({ status: 'FAILED', lastExecutorId: 'e7' });
+    expect(run([{ type: 'retry' }], ctx, failed).state).toMatchObject({ status: 'QUEUED', lastExecutorId: null });
+  });
+});
+
 describe('decideJob: timeouts, takeover and resume', () => {
   const timedOut = () => run([submit(), start(), { type: 'completeStep', executorId: 'e1', name: 's1', result: 1 }, { type: 'timeOut', executorId: 'e1' }]);
 

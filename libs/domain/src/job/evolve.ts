@@ -36,6 +36,7 @@ export function evolveJob(state: JobState, event: JobEvent): JobState {
         status: 'RUNNING',
         executorId: event.data.executorId,
         previousExecutorId: null,
+        lastExecutorId: event.data.executorId,
         attempt: event.data.attempt,
         startedAt: event.occurredAt,
       };
@@ -73,7 +74,7 @@ export function evolveJob(state: JobState, event: JobEvent): JobState {
     case 'job.timed-out':
       return { ...s, status: 'TIMED_OUT', previousExecutorId: s.executorId, executorId: null };
     case 'job.resumed':
-      return { ...s, status: 'RUNNING', executorId: event.data.executorId, previousExecutorId: null };
+      return { ...s, status: 'RUNNING', executorId: event.data.executorId, previousExecutorId: null, lastExecutorId: event.data.executorId };
     case 'job.retried':
       // A retry is a fresh execution: steps and progress restart, lastError stays to explain why.
       return {
@@ -83,6 +84,7 @@ export function evolveJob(state: JobState, event: JobEvent): JobState {
         notBefore: event.data.notBefore,
         executorId: null,
         previousExecutorId: null,
+        lastExecutorId: null,
         progress: { percent: 0, message: '' },
         steps: {},
         output: null,
@@ -92,7 +94,7 @@ export function evolveJob(state: JobState, event: JobEvent): JobState {
         endedAt: null,
       };
     case 'job.orphaned':
-      return { ...s, status: 'QUEUED', executorId: null, previousExecutorId: null };
+      return { ...s, status: 'QUEUED', executorId: null, previousExecutorId: null, lastExecutorId: null };
     case 'job.deleted':
       return { ...s, deleted: true };
     default: {

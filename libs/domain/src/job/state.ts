@@ -39,6 +39,11 @@ export interface JobState {
   executorId: string | null;
   /** The owner when the job timed out: the only executor allowed to resume it. */
   previousExecutorId: string | null;
+  /**
+   * Who ran the latest attempt: the owner while RUNNING, and still set once it ended (COMPLETED, FAILED,
+   * CANCELLED, TIMED_OUT), so views can say which executor ran it; null before a start and after a requeue.
+   */
+  lastExecutorId: string | null;
   progress: { percent: number; message: string };
   steps: Record<string, unknown>;
   jobVariables: Record<string, unknown>;
@@ -76,6 +81,7 @@ export const initialJobState: JobState = {
   attempt: 1,
   executorId: null,
   previousExecutorId: null,
+  lastExecutorId: null,
   progress: { percent: 0, message: '' },
   steps: {},
   jobVariables: {},

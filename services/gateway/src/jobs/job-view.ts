@@ -16,7 +16,7 @@ export function toJobView(s: JobState): JobView {
     workflowVariables: s.workflowVariables,
     output: s.output,
     attempt: s.attempt,
-    executorId: s.executorId,
+    executorId: s.lastExecutorId,
     locks: s.locks,
     timestamps: { submittedAt: s.submittedAt, startedAt: s.startedAt, endedAt: s.endedAt, updatedAt: s.updatedAt },
     lastError: s.lastError,

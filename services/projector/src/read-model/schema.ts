@@ -1,8 +1,8 @@
 /**
- * Bumped whenever a table or index changes. Read models are disposable: a file written by another version is
+ * Bumped whenever a table, an index or the folded JobState kept in a row changes. Read models are disposable: a file written by another version is
  * dropped and rebuilt from the event store rather than migrated.
  */
-export const SCHEMA_VERSION = 2;
+export const SCHEMA_VERSION = 3;
 
 export const READ_MODEL_TABLES = ['jobs', 'job_counts', 'job_definitions', 'projector_checkpoint'] as const;
 

@@ -16,3 +16,4 @@ export * from './shutdown';
 export * from './request';
 export * from './stream-publish';
 export * from './orchestration-index';
+export * from './streams';

@@ -7,12 +7,12 @@ import {
   JSONCodec,
   nanos,
   NatsConnection,
-  NatsError,
   RetentionPolicy,
   StorageType,
 } from 'nats';
 import { jetStreamReplicas } from './buckets';
 import { publishToStream } from './stream-publish';
+import { ensureStream } from './streams';
 import { subjects, WORK_STREAM } from './subjects';
 
 /**
@@ -39,11 +39,7 @@ export async function publishWorkItem(nc: NatsConnection, item: WorkItem): Promi
   await publishToStream(nc, subjects.work(item.type), workCodec.encode(item), h);
 }
 
-/**
- * Work-queue retention: a message is gone once an executor acks it. Idempotent. Replicas only grow, as
- * the event stream's do: a process started without JETSTREAM_REPLICAS must not shrink a replicated stream;
- * an unchanged config is not sent again (a cluster proposal per service start).
- */
+/** Work-queue retention: a message is gone once an executor acks it. Idempotent (see ensureStream). */
 export async function ensureWorkStream(jsm: JetStreamManager): Promise<void> {
   const config = {
     name: WORK_STREAM,
@@ -54,15 +50,7 @@ export async function ensureWorkStream(jsm: JetStreamManager): Promise<void> {
     duplicate_window: nanos(120_000),
     num_replicas: jetStreamReplicas(),
   };
-  try {
-    const info = await jsm.streams.info(WORK_STREAM);
-    const wanted = { ...config, num_replicas: Math.max(info.config.num_replicas, config.num_replicas) };
-    const current = info.config as unknown as Record<string, unknown>;
-    if (Object.entries(wanted).some(([key, value]) => JSON.stringify(current[key]) !== JSON.stringify(value))) await jsm.streams.update(WORK_STREAM, wanted);
-  } catch (error) {
-    if (!(error instanceof NatsError) || error.api_error?.err_code !== 10059) throw error;
-    await jsm.streams.add(config);
-  }
+  await ensureStream(jsm, config);
 }
 
 /** How long a delivered item may go without an ack or a `working()` before JetStream redelivers it. */

@@ -4,7 +4,8 @@
  *   jobstream submits with `POST jobs:batch` of 1,000, BullMQ with `addBulk` of 1,000;
  * - latency of one job at a time: one submit awaited to COMPLETED against `add` + `waitUntilFinished`.
  * Every service and every BullMQ worker is a separate process. `BENCH_JOBS` sets the job count,
- * `BENCH_CPU_PROF=<dir>` writes a V8 CPU profile of each jobstream service there.
+ * `BENCH_CPU_PROF=<dir>` writes a V8 CPU profile of each jobstream service there, `BENCH_BULLMQ=0` skips BullMQ.
+ * CPU ms per job of each jobstream process is printed too: steadier than rates on a shared machine.
  */
 import 'reflect-metadata';
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -13,7 +14,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { Queue, QueueEvents } from 'bullmq';
 import { jobIdFor } from '@jobstream/contracts';
-import { BenchRow, freePort, percentile, startSystem, waitFor, type RunningSystem } from '@jobstream/testing';
+import { BenchRow, cpuPerJob, freePort, percentile, startSystem, waitFor, type RunningSystem } from '@jobstream/testing';
 import { connect, DeliverPolicy, type NatsConnection } from 'nats';
 
 const JOBS = Number(process.env.BENCH_JOBS ?? 10_000);
@@ -207,6 +208,13 @@ interface Side {
   latency: Latency;
 }
 
+/** CPU ms per job of each jobstream process over each measured row. */
+interface CpuRows {
+  one: Map<string, number>;
+  two: Map<string, number>;
+  latency: Map<string, number>;
+}
+
 async function runBull(): Promise<Side> {
   const redis = await startRedis();
   const connection = { host: '127.0.0.1', port: redis.port };
@@ -233,7 +241,7 @@ async function runBull(): Promise<Side> {
   }
 }
 
-async function runJobstream(): Promise<Side> {
+async function runJobstream(): Promise<Side & { cpu: CpuRows }> {
   const profileDir = process.env.BENCH_CPU_PROF;
   const system = await startSystem({
     env: { LOG_LEVEL: 'warn', ...(profileDir && { NODE_OPTIONS: `--require ${resolve(__dirname, 'cpu-profile.cjs')}`, BENCH_CPU_PROF: resolve(profileDir) }) },
@@ -243,14 +251,18 @@ async function runJobstream(): Promise<Side> {
   try {
     nc = await connect({ servers: system.nats.url });
     watch = await CompletionWatch.open(nc);
+    const processes = () => [...system.processes.map((p) => ({ name: p.name.replace(/-b$/, ''), pid: p.process.pid })), { name: 'nats-server', pid: system.nats.process.pid }];
     await jobstreamThroughput(system, watch, WARMUP);
-    const one = await jobstreamThroughput(system, watch, JOBS);
-    const latency = await jobstreamLatency(system, watch, LATENCY_SAMPLES);
+    let one!: Throughput;
+    const oneCpu = await cpuPerJob(processes(), JOBS, async () => void (one = await jobstreamThroughput(system, watch!, JOBS)));
+    let latency!: Latency;
+    const latencyCpu = await cpuPerJob(processes(), LATENCY_SAMPLES, async () => void (latency = await jobstreamLatency(system, watch!, LATENCY_SAMPLES)));
     await system.spawn('executor', { EXECUTOR_ID: 'bench-executor-b' }, 'executor-b');
     // The second executor joins the work consumers before the measured run starts.
     await jobstreamThroughput(system, watch, WARMUP);
-    const two = await jobstreamThroughput(system, watch, JOBS);
-    return { one, two, latency };
+    let two!: Throughput;
+    const twoCpu = await cpuPerJob(processes(), JOBS, async () => void (two = await jobstreamThroughput(system, watch!, JOBS)));
+    return { one, two, latency, cpu: { one: oneCpu, two: twoCpu, latency: latencyCpu } };
   } finally {
     if (profileDir) {
       for (const p of system.processes) p.process.kill('SIGUSR2');
@@ -264,6 +276,7 @@ async function runJobstream(): Promise<Side> {
 
 /** BullMQ needs a Redis client package (ioredis or redis), an optional peer dependency it does not install. */
 function missingRedisClient(): string | null {
+  if (process.env.BENCH_BULLMQ === '0') return 'BullMQ side skipped (BENCH_BULLMQ=0)';
   for (const name of ['ioredis', 'redis']) {
     try {
       require.resolve(name);
@@ -303,6 +316,13 @@ export async function bench(): Promise<{ title: string; rows: BenchRow[] }[]> {
         { system: 'BullMQ (add + waitUntilFinished)', p50: bull ? ms(bull.latency.p50) : na, p99: bull ? ms(bull.latency.p99) : na },
         { system: 'jobstream / BullMQ', p50: ratio(ours.latency.p50, bull?.latency.p50), p99: ratio(ours.latency.p99, bull?.latency.p99) },
       ],
+    },
+    {
+      title: 'jobstream CPU ms per job, by process, over each row above (executors added up)',
+      rows: [...ours.cpu.one.keys(), 'total'].map((what) => {
+        const of = (m: Map<string, number>) => ms(what === 'total' ? [...m.values()].reduce((a, b) => a + b, 0) : (m.get(what) ?? 0));
+        return { process: what, '1 executor': of(ours.cpu.one), '2 executors': of(ours.cpu.two), 'one at a time': of(ours.cpu.latency) };
+      }),
     },
   ];
 }

@@ -52,6 +52,13 @@ export interface EventStore {
   append(streamId: string, events: DomainEvent[], expectedRevision: ExpectedRevision): Promise<AppendResult>;
   read(streamId: string, options?: ReadOptions): Promise<RecordedEvent[]>;
   subscribe(options: SubscribeOptions): Promise<Subscription>;
+  /**
+   * Tells the store a stream's events from its first one, as another process just wrote them and passed them
+   * along (a sync job's submit, handed to the executor): the next append there need not look the stream's tip
+   * up first. Events that are not the stream's start, or not its latest, cost only that lookup or a conflict
+   * retry, never a wrong append. Adapters with nothing to look up leave it out.
+   */
+  rememberStream?(streamId: string, events: readonly RecordedEvent[]): void;
   close(): Promise<void>;
 }
 

@@ -1,4 +1,4 @@
-import { loadNatsConfig, positiveIntFromEnv } from './config';
+import { loadNatsConfig, nonNegativeIntFromEnv, positiveIntFromEnv } from './config';
 
 describe('configuration from the environment', () => {
   it('splits NATS_URL into a cluster list', () => {
@@ -11,6 +11,14 @@ describe('configuration from the environment', () => {
     expect(positiveIntFromEnv({ X_MS: '250' }, 'X_MS', 5)).toBe(250);
     for (const bad of ['0', '-1', '1.5', 'ten']) {
       expect(() => positiveIntFromEnv({ X_MS: bad }, 'X_MS', 5)).toThrow(`X_MS="${bad}" must be a positive integer`);
+    }
+  });
+
+  it('reads integers ≥ 0 where 0 switches something off', () => {
+    expect(nonNegativeIntFromEnv({ X_MS: '0' }, 'X_MS', 5)).toBe(0);
+    expect(nonNegativeIntFromEnv({}, 'X_MS', 5)).toBe(5);
+    for (const bad of ['-1', '1.5', 'ten']) {
+      expect(() => nonNegativeIntFromEnv({ X_MS: bad }, 'X_MS', 5)).toThrow(`X_MS="${bad}" must be an integer ≥ 0`);
     }
   });
 });

@@ -23,6 +23,8 @@ export interface SyncRunRequest {
    * reading the stream back. The append's expected revision still guards against a stale copy.
    */
   events: unknown[];
+  /** The log position of that append: with `events`, the executor appends `started` without looking the stream's tip up. */
+  position: string;
 }
 
 /**

@@ -300,6 +300,30 @@ export function eventStoreContract(name: string, setup: () => Promise<EventStore
         expect(events.every((e) => e.hash === undefined)).toBe(true);
       });
 
+      it('continues from events another writer handed over (rememberStream), and still refuses a stale hand-over', async () => {
+        const s = newStream();
+        const events = evs(s, 4);
+        const first = await store.append(s, events.slice(0, 1), 'no_stream');
+        // As a request carries it: through JSON, from another process.
+        const handedOver = [{ event: JSON.parse(JSON.stringify(events[0])) as DomainEvent, revision: 0, position: first.position }];
+        const taker = await open();
+        taker.rememberStream?.(s, handedOver);
+        await taker.append(s, events.slice(1, 2), 0);
+        const late = await open();
+        late.rememberStream?.(s, handedOver);
+        await expect(late.append(s, events.slice(2, 3), 0)).rejects.toBeInstanceOf(ConcurrencyError);
+        await late.append(s, events.slice(2, 3), 1);
+        await store.append(s, events.slice(3), 2);
+        const read = await (await open()).read(s);
+        expect(ids(read.map((r) => r.event))).toEqual(ids(events));
+        let previous = GENESIS_HASH;
+        for (const { event } of read) {
+          expect(event.previousHash).toBe(previous);
+          expect(event.hash).toBe(eventHash(event, previous));
+          previous = event.hash as string;
+        }
+      });
+
       it('reads a long stream of many commits in order', async () => {
         const s = newStream();
         const events = evs(s, 40);

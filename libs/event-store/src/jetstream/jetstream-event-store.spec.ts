@@ -85,6 +85,33 @@ describe('JetStreamEventStore specifics', () => {
     await Promise.all([store.close(), fresh.close()]);
   });
 
+  it('appends after a handed-over stream start without looking the tip up, and looks it up without one', async () => {
+    const writer = await JetStreamEventStore.start(nc, { streamName: 'HANDOVER', subjectPrefix: 'hand' });
+    // Every single-message read a store makes is a request on one of these subjects: count them.
+    let lookups = 0;
+    const count = () => lookups++;
+    const watches = ['$JS.API.DIRECT.GET.HANDOVER', '$JS.API.DIRECT.GET.HANDOVER.>', '$JS.API.STREAM.MSG.GET.HANDOVER'].map((subject) =>
+      nc.subscribe(subject, { callback: count }),
+    );
+    await nc.flush();
+    const appendAfterSubmit = async (handOver: boolean) => {
+      const s = `acme.job.${randomUUID()}`;
+      const submitted = ev(s);
+      const { position } = await writer.append(s, [submitted], 'no_stream');
+      const taker = await JetStreamEventStore.start(await connect({ servers: (await sharedServer()).url }), { streamName: 'HANDOVER', subjectPrefix: 'hand', ownsConnection: true });
+      if (handOver) taker.rememberStream(s, [{ event: submitted, revision: 0, position }]);
+      lookups = 0;
+      await taker.append(s, [ev(s)], 0);
+      await nc.flush();
+      await taker.close();
+      return lookups;
+    };
+    expect(await appendAfterSubmit(true)).toBe(0);
+    expect(await appendAfterSubmit(false)).toBe(1);
+    for (const w of watches) w.unsubscribe();
+    await writer.close();
+  });
+
   it('rejects subscriptions with wildcard prefixes and positions it did not issue', async () => {
     const store = await JetStreamEventStore.start(nc);
     await expect(store.subscribe({ streamPrefix: 'acme.*', handler: async () => undefined })).rejects.toMatchObject({ field: 'streamPrefix' });

@@ -231,6 +231,14 @@ export class JetStreamEventStore implements EventStore {
     return out;
   }
 
+  rememberStream(streamId: string, events: readonly RecordedEvent[]): void {
+    if (events[0]?.revision !== 0) return;
+    let hash = GENESIS_HASH;
+    for (const { event } of events) hash = eventHash(event, hash);
+    const last = events[events.length - 1];
+    this.cache.remember(streamId, { lastRevision: last.revision, seq: parsePosition(last.position), hash });
+  }
+
   async subscribe(options: SubscribeOptions): Promise<Subscription> {
     const streamPrefix = options.streamPrefix ?? '';
     const wanted = subscriptionFilter(streamPrefix, options.aggregates);

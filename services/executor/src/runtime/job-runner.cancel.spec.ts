@@ -64,7 +64,7 @@ beforeAll(async () => {
   runner = new JobRunner(
     store,
     nc,
-    { executorId: 'exec-t', host: 'test', capacity: 4, types: null, cancelGraceMs: 300 },
+    { executorId: 'exec-t', host: 'test', capacity: 4, types: null, cancelGraceMs: 300, startGraceMs: 50 },
     buildHandlerRegistry([PoliteHandler, StubbornHandler], null),
     { submit: async () => 'child' },
     { log: () => undefined, warn: () => undefined },

@@ -6,7 +6,7 @@ import { ExecutorConfig } from './executor-config';
 import { JobStream } from './job-events';
 import { RegisteredHandler } from './handler-registry';
 import { ChildSubmitter, ResumePolicy, RunningJob } from './running-job';
-import { EventStore, Loaded } from '@jobstream/event-store';
+import type { EventStore, RecordedEvent } from '@jobstream/event-store';
 
 /** `state` is the job as this runner last saw it: final when it ran the job, as found when it did not; absent when it did not look. */
 export type RunResult = { kind: 'done'; state?: JobState } | { kind: 'later'; delayMs: number };
@@ -62,7 +62,8 @@ export class JobRunner {
   private readonly onAppended = (tenant: string, notice: Parameters<typeof publishTransition>[2]) =>
     publishTransition(this.nc, tenant, notice);
 
-  async run(item: WorkItem, known?: Loaded<JobState>): Promise<RunResult> {
+  /** `known`: the job's stream from its first event, handed over by its writer (see JobStream.open). */
+  async run(item: WorkItem, known?: readonly RecordedEvent[]): Promise<RunResult> {
     const who = {
       tenant: item.tenant,
       actor: `executor:${this.config.executorId}`,
@@ -87,8 +88,18 @@ export class JobRunner {
     if (!registered) return done();
 
     const resuming = status === 'TIMED_OUT' && previousExecutorId === this.config.executorId;
-    const begin: JobCommand = { type: resuming ? 'resume' : 'start', executorId: this.config.executorId };
-    if (!adopted && !(await this.tryApply(stream, begin))) return done();
+    const me = this.config.executorId;
+    if (!adopted) {
+      // A fresh start of a plain job waits up to startGraceMs to be appended with the outcome: one commit
+      // instead of two for a short handler. Singletons and scalable jobs hold leases and registry entries
+      // that others read as "running", so they start in the log first.
+      const { singleton, scalable } = registered.registration;
+      const deferrable = !resuming && this.config.startGraceMs > 0 && !singleton && !scalable;
+      const begun = deferrable
+        ? this.tryDefer(stream, { type: 'start', executorId: me })
+        : await this.tryApply(stream, { type: resuming ? 'resume' : 'start', executorId: me });
+      if (!begun) return done();
+    }
 
     const job = new RunningJob(
       stream,
@@ -99,7 +110,7 @@ export class JobRunner {
         info: (msg, extra) => this.logger.log(msg, { jobId: item.jobId, correlationId: item.correlationId, ...extra }),
         warn: (msg, extra) => this.logger.warn(msg, { jobId: item.jobId, correlationId: item.correlationId, ...extra }),
       },
-      { resumePolicy: resumePolicyOf(registered), onProgress: () => this.liveness?.beat(job) },
+      { resumePolicy: resumePolicyOf(registered), onProgress: () => this.liveness?.beat(job), flushBeginAfterMs: this.config.startGraceMs },
     );
     this.running.set(key(item.tenant, item.jobId), job);
     try {
@@ -224,6 +235,17 @@ export class JobRunner {
         this.logger.warn(`job ${job.stream.streamId}: ${command.type} not recorded, retrying: ${(error as Error).message}`);
         await new Promise((resolve) => setTimeout(resolve, Math.min(2_000, 100 * 2 ** attempt)));
       }
+    }
+  }
+
+  private tryDefer(stream: JobStream, command: Extract<JobCommand, { type: 'start' }>): boolean {
+    try {
+      stream.defer(command);
+      return true;
+    } catch (error) {
+      if (!isDomainError(error)) throw error;
+      this.logger.warn(`job ${stream.streamId}: ${command.type} refused: ${error.message}`);
+      return false;
     }
   }
 

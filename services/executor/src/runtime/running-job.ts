@@ -14,6 +14,8 @@ export interface RunningJobOptions {
   resumePolicy: ResumePolicy;
   /** A progress report was recorded (it doubles as a heartbeat). */
   onProgress?: () => void;
+  /** A begin the stream holds back is appended on its own once the handler has run this long. */
+  flushBeginAfterMs?: number;
 }
 
 /** The abort reason when the job was taken over, failed or cancelled by others while its handler ran. */
@@ -33,6 +35,7 @@ export class RunningJob implements JobContext {
   /** Set once this executor no longer owns the job: the handler is aborted and its outcome is not recorded. */
   lost = false;
   private reclaiming: Promise<boolean> | null = null;
+  private flushBegin?: NodeJS.Timeout;
 
   constructor(
     readonly stream: JobStream,
@@ -47,6 +50,21 @@ export class RunningJob implements JobContext {
     this.workflowVariables = { ...state.workflowVariables };
     // A stopped listener must not take more shared messages: core NATS would not redeliver them.
     this.abort.signal.addEventListener('abort', () => this.unsubscribeAll(), { once: true });
+    if (stream.deferring && options.flushBeginAfterMs !== undefined) {
+      this.flushBegin = setTimeout(() => void this.serial(() => this.recordBegin()), options.flushBeginAfterMs);
+      this.flushBegin.unref();
+    }
+  }
+
+  /** The handler outlived the grace period: the job shows RUNNING from now on, not only once it ends. */
+  private async recordBegin(): Promise<void> {
+    try {
+      await this.stream.flush();
+    } catch (error) {
+      if (isDomainError(error)) this.lose(`its start was refused: ${error.message}`);
+      // Still held back: the next transition appends it.
+      else this.log.warn('start not recorded yet', { error: (error as Error).message });
+    }
   }
 
   private unsubscribeAll(): void {
@@ -177,6 +195,7 @@ export class RunningJob implements JobContext {
 
   /** Waits for queued writes (progress, steps) and drops the handler's subscriptions. */
   async settle(): Promise<void> {
+    clearTimeout(this.flushBegin);
     this.unsubscribeAll();
     await this.writes;
   }

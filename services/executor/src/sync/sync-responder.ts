@@ -2,7 +2,6 @@ import type { SyncJobResult, SyncRunReply, SyncRunRequest } from '@jobstream/con
 import type { DomainEvent, JobState } from '@jobstream/domain';
 import { subjects } from '@jobstream/messaging';
 import { JSONCodec, type Msg, type NatsConnection, type Subscription } from 'nats';
-import { jobAggregate } from '../runtime/job-events';
 import type { JobRunner, RunnerLogger } from '../runtime/job-runner';
 import type { Slots } from '../runtime/work-consumer';
 
@@ -80,10 +79,9 @@ export class SyncResponder {
     let reply: SyncRunReply;
     try {
       const request = requestCodec.decode(msg.data);
-      const events = request.events as DomainEvent[];
-      const known = events.length > 0 ? { state: events.reduce(jobAggregate.evolve, jobAggregate.initial), revision: events.length - 1 } : undefined;
+      const known = request.events.map((event, revision) => ({ event: event as DomainEvent, revision, position: request.position }));
       const item = { tenant: request.tenant, jobId: request.jobId, type, correlationId: request.correlationId, causationId: request.causationId };
-      const result = await this.runner.run(item, known);
+      const result = await this.runner.run(item, known.length > 0 ? known : undefined);
       reply = result.kind === 'done' && result.state ? { kind: 'done', result: syncResultOf(result.state) } : { kind: 'taken' };
     } catch (error) {
       // The store failed mid-way: the job keeps its events so far and the work item finishes it.

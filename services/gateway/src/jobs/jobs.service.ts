@@ -145,16 +145,14 @@ export class JobsService {
     tenantParam: unknown,
     body: unknown,
     caller: Caller,
-    sync?: { deadline: number; appended: (events: JobEvent[]) => void },
+    sync?: { deadline: number; appended: (events: JobEvent[], position: string) => void },
   ): Promise<SubmitAnswer> {
     const tenant = requireTenant(tenantParam);
     validated(SubmitJobDto, body);
     // The raw body, not the transformed instance, becomes the event: payloads stay exactly as sent.
     const mode = sync && { mode: 'sync' as const, syncDeadline: new Date(sync.deadline).toISOString() };
     const prepared = this.prepareSubmit(tenant, body as SubmitJobDto, this.context(tenant, caller), '', mode);
-    const answer = await this.create(tenant, prepared);
-    if (!answer.duplicate) sync?.appended(prepared.events);
-    return answer;
+    return this.create(tenant, prepared, sync?.appended);
   }
 
   /** Every job is validated and decided before the first append: one bad job rejects the batch untouched. */
@@ -278,9 +276,10 @@ export class JobsService {
   }
 
   /** The first append wins the stream; a loser of the race (same idempotency key) answers with the winner's job. */
-  private async create(tenant: string, p: PreparedSubmit): Promise<SubmitAnswer> {
+  private async create(tenant: string, p: PreparedSubmit, appended?: (events: JobEvent[], position: string) => void): Promise<SubmitAnswer> {
     try {
-      await this.store.append(p.streamId, p.events, 'no_stream');
+      const { position } = await this.store.append(p.streamId, p.events, 'no_stream');
+      appended?.(p.events, position);
       const state = p.events.reduce(evolveJob, initialJobState);
       this.notify(tenant, p.jobId, p.events, state, p.events.length - 1);
       return { jobId: p.jobId, status: state.status as JobStatus, duplicate: false, links: linksOf(tenant, p.jobId) };

@@ -94,8 +94,8 @@ export class SyncService implements OnModuleDestroy {
 
   /** Runs one job body synchronously until `deadline` (epoch ms). */
   async runJob(tenant: unknown, job: unknown, caller: Caller, deadline: number): Promise<SyncAnswer> {
-    let submitted: JobEvent[] | undefined;
-    const answer = await this.jobs.submit(tenant, job, caller, { deadline, appended: (events) => (submitted = events) });
+    let submitted: { events: JobEvent[]; position: string } | undefined;
+    const answer = await this.jobs.submit(tenant, job, caller, { deadline, appended: (events, position) => (submitted = { events, position }) });
     const t = tenant as string;
     const fallback = (reason: SyncFallbackReason, status: string = answer.status): SyncAnswer => ({
       statusCode: 202,
@@ -108,8 +108,9 @@ export class SyncService implements OnModuleDestroy {
       tenant: t,
       jobId: answer.jobId,
       correlationId: caller.correlationId,
-      causationId: submitted[0].eventId,
-      events: submitted,
+      causationId: submitted.events[0].eventId,
+      events: submitted.events,
+      position: submitted.position,
     };
     const queued = (reason: SyncFallbackReason) => this.queue(request, type).then(() => fallback(reason));
     if (this.draining) return queued('gateway-draining');

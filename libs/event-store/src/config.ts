@@ -1,4 +1,5 @@
 import { connect, NatsConnection } from 'nats';
+import { coalesceWrites } from '@jobstream/messaging';
 import { JetStreamEventStore } from './jetstream/jetstream-event-store';
 import { KurrentEventStore } from './kurrent/kurrent-event-store';
 import type { EventStore } from './port';
@@ -85,7 +86,11 @@ export async function createEventStore(
     if (!config.eventStoreUrl) throw new EventStoreConfigError('EVENTSTORE_URL', '', 'a connection string when EVENT_STORE=eventstoredb');
     return KurrentEventStore.connect(config.eventStoreUrl, { maxEventBytes: config.maxEventBytes });
   }
-  const nc = dependencies.nats ?? (await connect({ servers: config.natsUrl.split(',').map((s) => s.trim()), noAsyncTraces: true }));
+  let nc = dependencies.nats;
+  if (!nc) {
+    nc = await connect({ servers: config.natsUrl.split(',').map((s) => s.trim()), noAsyncTraces: true });
+    coalesceWrites(nc);
+  }
   try {
     return await JetStreamEventStore.start(nc, {
       streamName: config.streamName,

@@ -17,3 +17,4 @@ export * from './request';
 export * from './stream-publish';
 export * from './orchestration-index';
 export * from './streams';
+export * from './coalesced-writes';

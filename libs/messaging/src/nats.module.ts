@@ -1,4 +1,5 @@
 import { DynamicModule, Global, Inject, Injectable, Logger, Module, OnApplicationShutdown } from '@nestjs/common';
+import { coalesceWrites } from './coalesced-writes';
 import { connect, NatsConnection } from 'nats';
 import { loadNatsConfig } from './config';
 
@@ -38,6 +39,7 @@ export class NatsModule {
               // Async stack traces cost a stack capture per request on the hot path (profiled).
               noAsyncTraces: true,
             });
+            coalesceWrites(nc);
             new Logger('nats').log(`connected to ${nc.getServer()}`);
             return nc;
           },

@@ -40,7 +40,6 @@ import {
   PubAck,
   RetentionPolicy,
   StorageType,
-  StoredMsg,
   StreamConfig,
 } from 'nats';
 import { ConcurrencyError, EventTooLargeError, InvalidEventError } from '../errors';
@@ -57,6 +56,7 @@ import type {
 import { DEFAULT_MAX_EVENT_BYTES, findRetriedAppend, prepareAppend, subscriptionFilter, validateExpected, validateTokens } from '../validation';
 import { StreamQueue } from '../stream-queue';
 import { chainTipOf, eventHash, GENESIS_HASH } from '../hash-chain';
+import { DirectGet, type MessageGet, type StoredCommitMsg } from './direct-get';
 import { RevisionCache, StreamTip } from './revision-cache';
 
 export const FIRST_REVISION_HEADER = 'Es-First-Revision';
@@ -92,15 +92,6 @@ export interface JetStreamEventStoreOptions {
   replicas?: number;
   /** Close the connection in close(): true when the store opened it. */
   ownsConnection?: boolean;
-}
-
-/**
- * One stored message by sequence, by subject after a sequence, or a subject's last: the direct-get API (any
- * replica answers; it exists at runtime but is missing from the exported JetStreamManager type) and the
- * leader-only message-get API (`jsm.streams`) both have this shape.
- */
-interface MessageGet {
-  getMessage(stream: string, query: { seq: number; next_by_subj?: string } | { last_by_subj: string }): Promise<StoredMsg>;
 }
 
 interface DecodedCommit {
@@ -161,9 +152,7 @@ export class JetStreamEventStore implements EventStore {
     replicated: boolean,
   ) {
     this.js = nc.jetstream();
-    const direct = (jsm as unknown as { direct?: MessageGet }).direct;
-    if (typeof direct?.getMessage !== 'function') throw new Error('this nats client has no JetStream direct get API');
-    this.reads = replicated ? (jsm.streams as unknown as MessageGet) : direct;
+    this.reads = replicated ? (jsm.streams as MessageGet) : new DirectGet(nc);
     this.cache = new RevisionCache(cacheSize);
   }
 
@@ -491,7 +480,7 @@ export class JetStreamEventStore implements EventStore {
     return last && this.rememberTip(streamId, last);
   }
 
-  private async lastCommitOf(streamId: string): Promise<StoredMsg | undefined> {
+  private async lastCommitOf(streamId: string): Promise<StoredCommitMsg | undefined> {
     try {
       return await this.reads.getMessage(this.streamName, { last_by_subj: this.subjectOf(streamId) });
     } catch (error) {
@@ -500,7 +489,7 @@ export class JetStreamEventStore implements EventStore {
     }
   }
 
-  private rememberTip(streamId: string, m: StoredMsg): StreamTip {
+  private rememberTip(streamId: string, m: StoredCommitMsg): StreamTip {
     const stored = JSON.parse(decoder.decode(m.data)) as DomainEvent[];
     const tip = {
       lastRevision: headerNumber(m.header, FIRST_REVISION_HEADER, m.seq) + headerNumber(m.header, EVENT_COUNT_HEADER, m.seq) - 1,
@@ -530,7 +519,7 @@ export class JetStreamEventStore implements EventStore {
     const commits: DecodedCommit[] = [];
     let seq = 1;
     for (let i = 0; i < DIRECT_READ_COMMITS; i++) {
-      let m: StoredMsg;
+      let m: StoredCommitMsg;
       try {
         m = await this.reads.getMessage(this.streamName, { seq, next_by_subj: subject });
       } catch (error) {
@@ -572,7 +561,7 @@ export class JetStreamEventStore implements EventStore {
   }
 }
 
-function decodeCommit(m: StoredMsg): DecodedCommit {
+function decodeCommit(m: StoredCommitMsg): DecodedCommit {
   return {
     firstRevision: headerNumber(m.header, FIRST_REVISION_HEADER, m.seq),
     events: decodeEvents(m.data),

@@ -489,8 +489,9 @@ export class JetStreamEventStore implements EventStore {
     }
   }
 
-  private rememberTip(streamId: string, m: StoredCommitMsg): StreamTip {
-    const stored = JSON.parse(decoder.decode(m.data)) as DomainEvent[];
+  private rememberTip(streamId: string, m: StoredCommitMsg, decoded?: DecodedCommit): StreamTip {
+    // Only the last event's hash is needed: no upcasting when the commit is not read for its events.
+    const stored = decoded?.events ?? (JSON.parse(decoder.decode(m.data)) as DomainEvent[]);
     const tip = {
       lastRevision: headerNumber(m.header, FIRST_REVISION_HEADER, m.seq) + headerNumber(m.header, EVENT_COUNT_HEADER, m.seq) - 1,
       seq: m.seq,
@@ -513,8 +514,8 @@ export class JetStreamEventStore implements EventStore {
     const subject = this.subjectOf(streamId);
     const last = await this.lastCommitOf(streamId);
     if (last === undefined) return [];
-    this.rememberTip(streamId, last);
     const tail = decodeCommit(last);
+    this.rememberTip(streamId, last, tail);
     if (tail.firstRevision === 0) return [tail];
     const commits: DecodedCommit[] = [];
     let seq = 1;

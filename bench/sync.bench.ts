@@ -180,7 +180,7 @@ export async function bench(): Promise<{ title: string; rows: BenchRow[] }[]> {
     {
       title: `Sync no-op job latency, ${SAMPLES.toLocaleString('en-US')} sequential requests after ${WARMUP} warm-up (real processes)`,
       rows: [
-        row('jobstream sync job over NATS (jobs.sync)', ours.nats, 'submitted, then started + completed, appended before the reply'),
+        row('jobstream sync job over NATS (jobs.sync)', ours.nats, 'submitted + started + completed in one append before the reply'),
         row('jobstream sync job over HTTP (POST jobs:run)', ours.http, 'keep-alive node:http client'),
         row('bare NATS request-reply echo (floor)', ours.echo, 'responder in another process'),
         row('BullMQ add + waitUntilFinished', bull, bullMissing ? 'skipped: ioredis not installed' : `Worker in-process, concurrency ${BULL_CONCURRENCY}, AOF everysec`),

@@ -19,12 +19,13 @@ export interface SyncRunRequest {
   /** The job.submitted event id: what made the job runnable, as in a work item. */
   causationId: string;
   /**
-   * The events the gateway just appended (job.submitted), so the executor decides `start` without
-   * reading the stream back. The append's expected revision still guards against a stale copy.
+   * The job's first events (job.submitted), so the executor decides `start` without reading the stream. With
+   * `position` the gateway has appended them there (the append's expected revision still guards against a stale
+   * copy, and the executor appends `started` without looking the stream's tip up); without it they are not
+   * stored yet, and the executor stores them with its first append, expecting no stream.
    */
   events: unknown[];
-  /** The log position of that append: with `events`, the executor appends `started` without looking the stream's tip up. */
-  position: string;
+  position?: string;
 }
 
 /**

@@ -183,6 +183,23 @@ export function eventStoreContract(name: string, setup: () => Promise<EventStore
         await expect(store.append(s, [ev(s)], 1)).rejects.toBeInstanceOf(ConcurrencyError);
       });
 
+      it('refuses an append whose first events another append stored already (with fewer or more), as a conflict', async () => {
+        const s = newStream();
+        const events = evs(s, 3);
+        await store.append(s, events.slice(0, 1), 'no_stream');
+        // Another process, no cached tip: the same first event with more after it.
+        const other = await open();
+        await expect(other.append(s, events, 'no_stream')).rejects.toBeInstanceOf(ConcurrencyError);
+        await other.append(s, events.slice(1), 0);
+        expect(await storedIds(s)).toEqual(ids(events));
+        // And the other way round: the first event alone, after it was stored with others.
+        const t = newStream();
+        const more = evs(t, 2);
+        await store.append(t, more, 'no_stream');
+        await expect((await open()).append(t, more.slice(0, 1), 'no_stream')).rejects.toBeInstanceOf(ConcurrencyError);
+        expect(await storedIds(t)).toEqual(ids(more));
+      });
+
       it('pipelines many appends in flight: 500 at once on 50 streams, contiguous revisions', async () => {
         const tenant = newTenant();
         const streams = Array.from({ length: 50 }, () => newStream(tenant));

@@ -387,7 +387,7 @@ export class JetStreamEventStore implements EventStore {
     const { body, lastHash } = this.chainedBody(events, serialized, tip);
     return this.publish(streamId, events, body, firstRevision, tip === undefined ? 0 : tip.seq).then(
       (ack) => {
-        if (ack.duplicate) return this.originalOf(streamId, events, ack.seq);
+        if (ack.duplicate) return this.originalOf(streamId, events, expected, ack.seq);
         const lastRevision = firstRevision + events.length - 1;
         this.cache.remember(streamId, { lastRevision, seq: ack.seq, hash: lastHash });
         return { nextExpectedRevision: lastRevision, position: String(ack.seq) };
@@ -465,14 +465,21 @@ export class JetStreamEventStore implements EventStore {
     throw new ConcurrencyError(streamId, expected, actual);
   }
 
-  /** The server dropped a duplicate message id: answer with the commit it kept, if it is really the same append. */
-  private async originalOf(streamId: string, events: DomainEvent[], seq: number): Promise<AppendResult> {
+  /**
+   * The server dropped a duplicate message id: answer with the commit it kept, if it is really the same append.
+   * A kept commit that starts with the same events but holds fewer or more means another append stored them
+   * (a sync job's submit, stored by the executor with its start while the gateway's fallback stores it too, or
+   * the other way round): a conflict.
+   */
+  private async originalOf(streamId: string, events: DomainEvent[], expected: ExpectedRevision, seq: number): Promise<AppendResult> {
     const commit = decodeCommit(await this.reads.getMessage(this.streamName, { seq }));
-    const sameIds = commit.events.length === events.length && commit.events.every((e, i) => e.eventId === events[i].eventId);
-    if (!sameIds) {
-      throw new InvalidEventError('eventId', `${events[0].eventId} was already used by a different append on ${streamId}`);
-    }
-    return { nextExpectedRevision: commit.firstRevision + commit.events.length - 1, position: String(seq) };
+    const lastRevision = commit.firstRevision + commit.events.length - 1;
+    const shared = Math.min(commit.events.length, events.length);
+    let sameStart = true;
+    for (let i = 0; i < shared && sameStart; i++) sameStart = commit.events[i].eventId === events[i].eventId;
+    if (sameStart && commit.events.length === events.length) return { nextExpectedRevision: lastRevision, position: String(seq) };
+    if (sameStart) throw new ConcurrencyError(streamId, expected, lastRevision);
+    throw new InvalidEventError('eventId', `${events[0].eventId} was already used by a different append on ${streamId}`);
   }
 
   private async lookupTip(streamId: string): Promise<StreamTip | undefined> {

@@ -18,13 +18,29 @@ export interface Actor {
   causationId: string | null;
 }
 
-/** Decided but not yet appended: the job's `start`, kept back to go into one append with what follows it. */
-interface DeferredBegin {
+/** What the executor knows of a job before reading its stream, handed over by the writer of its submit. */
+export type KnownJob =
+  /** Stored: the stream from its first event, as its writer just appended it (a sync submit with its position). */
+  | { recorded: readonly RecordedEvent[] }
+  /** Not stored yet (a sync job the gateway handed over unrecorded): they go into this executor's first append. */
+  | { unrecorded: readonly DomainEvent[] };
+
+/** The start a handler began with, decided but not appended yet. */
+interface Begin {
   executorId: string;
   command: JobCommand;
   /** When the handler began: the event's time, whenever it is appended. */
   now: Date;
-  /** The job as it will be once the begin is appended. */
+}
+
+/**
+ * Held back to go into one append with what follows: a sync job's unrecorded submit (stored only while the
+ * stream does not exist) and the job's start.
+ */
+interface Deferred {
+  given: readonly DomainEvent[];
+  begin: Begin | null;
+  /** The job as it will be once both are appended. */
   state: JobState;
 }
 
@@ -35,39 +51,34 @@ interface DeferredBegin {
 export class JobStream {
   readonly correlationId: string;
   readonly streamId: string;
-  private current: Loaded<JobState>;
-  private deferred: DeferredBegin | null = null;
+  private current: Loaded<JobState> = { state: initialJobState, revision: -1 };
+  private deferred: Deferred | null = null;
 
   private constructor(
     private readonly store: EventStore,
     private readonly who: Actor,
     private readonly jobId: string,
-    loaded: Loaded<JobState>,
     private readonly onAppended?: OnAppended,
   ) {
     this.streamId = streamIdOf(who.tenant, 'job', jobId);
     this.correlationId = who.correlationId;
-    this.current = loaded;
   }
 
-  /**
-   * `known`: the stream from its first event, as its writer just stored it (a sync submit handed over by the
-   * gateway). It spares the read, and the store its tip lookup before the first append; a stale copy costs a
-   * conflict retry.
-   */
-  static async open(store: EventStore, who: Actor, jobId: string, onAppended?: OnAppended, known?: readonly RecordedEvent[]): Promise<JobStream> {
-    const streamId = streamIdOf(who.tenant, 'job', jobId);
-    let loaded: Loaded<JobState>;
-    if (known) {
-      store.rememberStream?.(streamId, known);
-      loaded = { state: known.reduce((s, r) => jobAggregate.evolve(s, r.event), jobAggregate.initial), revision: known.length - 1 };
+  /** `known` spares the read (and, when stored, the store's tip lookup before the first append); a stale copy costs a conflict retry. */
+  static async open(store: EventStore, who: Actor, jobId: string, onAppended?: OnAppended, known?: KnownJob): Promise<JobStream> {
+    const stream = new JobStream(store, who, jobId, onAppended);
+    if (known === undefined) {
+      stream.current = await load(store, stream.streamId, jobAggregate);
+    } else if ('recorded' in known) {
+      store.rememberStream?.(stream.streamId, known.recorded);
+      stream.current = { state: known.recorded.reduce((s, r) => jobAggregate.evolve(s, r.event), jobAggregate.initial), revision: known.recorded.length - 1 };
     } else {
-      loaded = await load(store, streamId, jobAggregate);
+      stream.deferred = { given: known.unrecorded, begin: null, state: known.unrecorded.reduce(jobAggregate.evolve, jobAggregate.initial) };
     }
-    return new JobStream(store, who, jobId, loaded, onAppended);
+    return stream;
   }
 
-  /** The job as this executor sees it, a deferred begin included. */
+  /** The job as this executor sees it, whatever it holds back included. */
   get state(): JobState {
     return this.deferred?.state ?? this.current.state;
   }
@@ -82,39 +93,40 @@ export class JobStream {
     try {
       this.rebase();
     } catch (error) {
-      // A refused begin: the job is no longer ours to start, which the state read now shows.
+      // A refused start: the job is no longer ours to start, which the state read now shows.
       if (!isDomainError(error)) throw error;
     }
     return this.current.state;
   }
 
   /**
-   * Decides the job's begin now, throwing DomainError as apply would, and keeps its events back: they are
+   * Decides the job's start now, throwing DomainError as apply would, and keeps its events back: they are
    * appended with the next transition, the outcome of a short handler, or by flush(). Temporal writes an
    * activity's started event the same way, with its result.
    */
   defer(command: Extract<JobCommand, { type: 'start' }>): void {
-    const now = new Date();
-    const events = decideJob(command, this.current.state, { ...this.who, now, newId: randomUUID });
-    this.deferred = { executorId: command.executorId, command, now, state: events.reduce(jobAggregate.evolve, this.current.state) };
+    const begin = { executorId: command.executorId, command, now: new Date() };
+    const given = this.deferred?.given ?? [];
+    const events = this.decideBegin(begin, this.state);
+    this.deferred = { given, begin, state: events.reduce(jobAggregate.evolve, this.state) };
   }
 
-  /** Appends a deferred begin on its own: the handler runs on, so the job must show RUNNING. */
+  /** Appends what is held back on its own: the handler runs on, so the job must show RUNNING (or exist at all). */
   async flush(): Promise<void> {
     if (this.deferred) await this.append(null);
   }
 
-  /** Decides and appends (after a deferred begin); throws DomainError when the job's state does not allow the command. */
+  /** Decides and appends (after what is held back); throws DomainError when the job's state does not allow the command. */
   apply(command: JobCommand): Promise<DomainEvent[]> {
     return this.append(command);
   }
 
   private async append(command: JobCommand | null): Promise<DomainEvent[]> {
     const decide = (s: JobState): DomainEvent[] => {
-      const begin = this.beginOn(s);
-      if (command === null) return begin;
-      const next = decideJob(command, begin.reduce(jobAggregate.evolve, s), { ...this.who, now: new Date(), newId: randomUUID });
-      return begin.length === 0 ? next : [...begin, ...next];
+      const held = this.heldOn(s);
+      if (command === null) return held;
+      const next = decideJob(command, held.reduce(jobAggregate.evolve, s), { ...this.who, now: new Date(), newId: randomUUID });
+      return held.length === 0 ? next : [...held, ...next];
     };
     let handled;
     try {
@@ -134,23 +146,35 @@ export class JobStream {
     return handled.events;
   }
 
-  /** The deferred begin's events on `s`; none when it is stored already (an append whose ack was lost). */
-  private beginOn(s: JobState): DomainEvent[] {
+  /**
+   * What is held back, fitted to the stream as `s`: the given submit only while the stream does not exist
+   * (a fallback may have stored its own copy of it), the start unless it is stored already (an append whose
+   * ack was lost).
+   */
+  private heldOn(s: JobState): DomainEvent[] {
     const d = this.deferred;
-    if (!d || (s.status === 'RUNNING' && s.executorId === d.executorId)) return [];
-    return decideJob(d.command, s, { ...this.who, now: d.now, newId: randomUUID });
+    if (!d) return [];
+    const given = s.exists ? [] : d.given;
+    const after = given.length === 0 ? s : given.reduce(jobAggregate.evolve, s);
+    const begin = d.begin === null ? [] : this.decideBegin(d.begin, after);
+    return given.length === 0 ? begin : [...given, ...begin];
   }
 
-  /** Fits a deferred begin to the stream as just read; throws the DomainError when it is refused now (and drops it). */
+  private decideBegin(begin: Begin, s: JobState): DomainEvent[] {
+    if (s.status === 'RUNNING' && s.executorId === begin.executorId) return [];
+    return decideJob(begin.command, s, { ...this.who, now: begin.now, newId: randomUUID });
+  }
+
+  /** Fits what is held back to the stream as just read; throws the DomainError when the start is refused now (and drops it). */
   private rebase(): void {
     if (!this.deferred) return;
-    let begin: DomainEvent[];
+    let held: DomainEvent[];
     try {
-      begin = this.beginOn(this.current.state);
+      held = this.heldOn(this.current.state);
     } catch (error) {
       this.deferred = null;
       throw error;
     }
-    this.deferred = begin.length === 0 ? null : { ...this.deferred, state: begin.reduce(jobAggregate.evolve, this.current.state) };
+    this.deferred = held.length === 0 ? null : { ...this.deferred, state: held.reduce(jobAggregate.evolve, this.current.state) };
   }
 }

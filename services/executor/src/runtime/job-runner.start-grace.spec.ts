@@ -130,3 +130,41 @@ it('a second run of the same work item is refused once the first recorded its ou
   expect(handlerRuns - before).toBe(1);
   expect(await typesOf('q2')).toEqual(['job.submitted', 'job.started', 'job.completed']);
 });
+
+describe('a sync job handed over unrecorded (the gateway did not append its submit)', () => {
+  const prepared = (jobId: string, type: string) => decideJob({ type: 'submit', jobId, jobType: type, payload: {}, mode: 'sync', syncDeadline: new Date(Date.now() + 5_000).toISOString() }, jobAggregate.initial, context());
+  const item = (jobId: string, type: string, causationId: string) => ({ tenant: TENANT, jobId, type, causationId, correlationId: 'corr' });
+
+  it('is stored with its start and outcome in one commit, expecting no stream', async () => {
+    const submitted = prepared('u1', 'quick');
+    const result = await runnerWith(GRACE_MS).run(item('u1', 'quick', submitted[0].eventId), { unrecorded: submitted });
+    expect(result).toMatchObject({ kind: 'done', state: { status: 'COMPLETED', mode: 'sync' } });
+    const events = await recorded('u1');
+    expect(events.map((r) => r.event.type)).toEqual(['job.submitted', 'job.started', 'job.completed']);
+    expect(new Set(events.map((r) => r.position)).size).toBe(1);
+    expect(events[0].event.eventId).toBe(submitted[0].eventId);
+  });
+
+  it('runs on the copy a fallback stored meanwhile instead of storing the submit twice', async () => {
+    const submitted = prepared('u2', 'held');
+    const before = held;
+    const run = runnerWith(GRACE_MS).run(item('u2', 'held', submitted[0].eventId), { unrecorded: submitted });
+    await waitFor(() => held > before, 10_000, 1);
+    // The gateway's timeout fallback records the same submit while the handler runs, before the grace period
+    // ends; from another process, so this executor's store learns of it only from the server.
+    const gateway = await createEventStore(loadEventStoreConfig({ NATS_URL: server.url }));
+    await gateway.append(streamIdOf(TENANT, 'job', 'u2'), submitted, 'no_stream');
+    await gateway.close();
+    await waitFor(async () => (await typesOf('u2')).includes('job.started'), 10_000, 10);
+    release();
+    await run;
+    expect(await typesOf('u2')).toEqual(['job.submitted', 'job.started', 'job.completed']);
+  });
+
+  it('is stored even when this executor does not run it', async () => {
+    const submitted = prepared('u3', 'unknown-type');
+    const result = await runnerWith(GRACE_MS).run(item('u3', 'unknown-type', submitted[0].eventId), { unrecorded: submitted });
+    expect(result).toMatchObject({ kind: 'done', state: { status: 'QUEUED' } });
+    expect(await typesOf('u3')).toEqual(['job.submitted']);
+  });
+});

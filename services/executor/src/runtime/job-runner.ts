@@ -3,10 +3,10 @@ import { publishTransition, timeHandler, WorkItem } from '@jobstream/messaging';
 import { NatsConnection } from 'nats';
 import { isStructuredFailure, JobContext, JobHandlerRegistration, JobOutcome } from '../sdk/job-handler';
 import { ExecutorConfig } from './executor-config';
-import { JobStream } from './job-events';
+import { JobStream, type KnownJob } from './job-events';
 import { RegisteredHandler } from './handler-registry';
 import { ChildSubmitter, ResumePolicy, RunningJob } from './running-job';
-import type { EventStore, RecordedEvent } from '@jobstream/event-store';
+import type { EventStore } from '@jobstream/event-store';
 
 /** `state` is the job as this runner last saw it: final when it ran the job, as found when it did not; absent when it did not look. */
 export type RunResult = { kind: 'done'; state?: JobState } | { kind: 'later'; delayMs: number };
@@ -62,8 +62,8 @@ export class JobRunner {
   private readonly onAppended = (tenant: string, notice: Parameters<typeof publishTransition>[2]) =>
     publishTransition(this.nc, tenant, notice);
 
-  /** `known`: the job's stream from its first event, handed over by its writer (see JobStream.open). */
-  async run(item: WorkItem, known?: readonly RecordedEvent[]): Promise<RunResult> {
+  /** `known`: the job as its submit's writer handed it over (see JobStream.open). */
+  async run(item: WorkItem, known?: KnownJob): Promise<RunResult> {
     const who = {
       tenant: item.tenant,
       actor: `executor:${this.config.executorId}`,
@@ -71,7 +71,11 @@ export class JobRunner {
       causationId: item.causationId,
     };
     const stream = await JobStream.open(this.store, who, item.jobId, this.onAppended, known);
-    const done = (): RunResult => ({ kind: 'done', state: stream.state });
+    // A job handed over unrecorded is stored whatever happens here: its submit must not be lost with this run.
+    const done = async (): Promise<RunResult> => {
+      if (stream.deferring) await stream.flush();
+      return { kind: 'done', state: stream.state };
+    };
     const { status, notBefore, type, executorId, previousExecutorId, exists, deleted } = stream.state;
     // The job still runs here (this process was paused past its first deadline and the time-out was
     // dispatched): resume it in place; if it cannot be, run the item again once the local run has stopped.

@@ -2,6 +2,7 @@ import type { SyncJobResult, SyncRunReply, SyncRunRequest } from '@jobstream/con
 import type { DomainEvent, JobState } from '@jobstream/domain';
 import { subjects } from '@jobstream/messaging';
 import { JSONCodec, type Msg, type NatsConnection, type Subscription } from 'nats';
+import type { KnownJob } from '../runtime/job-events';
 import type { JobRunner, RunnerLogger } from '../runtime/job-runner';
 import type { Slots } from '../runtime/work-consumer';
 
@@ -79,9 +80,11 @@ export class SyncResponder {
     let reply: SyncRunReply;
     try {
       const request = requestCodec.decode(msg.data);
-      const known = request.events.map((event, revision) => ({ event: event as DomainEvent, revision, position: request.position }));
+      const events = request.events as DomainEvent[];
+      const { position } = request;
+      const known: KnownJob = position === undefined ? { unrecorded: events } : { recorded: events.map((event, revision) => ({ event, revision, position })) };
       const item = { tenant: request.tenant, jobId: request.jobId, type, correlationId: request.correlationId, causationId: request.causationId };
-      const result = await this.runner.run(item, known.length > 0 ? known : undefined);
+      const result = await this.runner.run(item, events.length > 0 ? known : undefined);
       reply = result.kind === 'done' && result.state ? { kind: 'done', result: syncResultOf(result.state) } : { kind: 'taken' };
     } catch (error) {
       // The store failed mid-way: the job keeps its events so far and the work item finishes it.

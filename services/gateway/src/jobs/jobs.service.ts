@@ -85,6 +85,14 @@ interface PreparedSubmit {
   events: JobEvent[];
 }
 
+/** A sync submit before its append: `keyed` (an idempotency key: the job may exist) and `status` decide who appends it. */
+export interface SyncSubmit extends PreparedSubmit {
+  tenant: string;
+  type: string;
+  keyed: boolean;
+  status: JobStatus;
+}
+
 export const linksOf = (tenant: string, jobId: string): JobLinks => {
   const self = `/${tenant}/api/jobs/${jobId}`;
   return { self, history: `${self}/history`, cancel: `${self}/~cancel` };
@@ -137,22 +145,29 @@ export class JobsService {
     @Inject(NATS_CONNECTION) private readonly nc: NatsConnection,
   ) {}
 
-  /**
-   * `sync` submits a job in mode sync whose caller waits until `deadline` (epoch ms); `appended` receives the
-   * events when this call created the job (not for a duplicate), e.g. to run it synchronously.
-   */
-  async submit(
-    tenantParam: unknown,
-    body: unknown,
-    caller: Caller,
-    sync?: { deadline: number; appended: (events: JobEvent[], position: string) => void },
-  ): Promise<SubmitAnswer> {
+  async submit(tenantParam: unknown, body: unknown, caller: Caller): Promise<SubmitAnswer> {
     const tenant = requireTenant(tenantParam);
     validated(SubmitJobDto, body);
     // The raw body, not the transformed instance, becomes the event: payloads stay exactly as sent.
-    const mode = sync && { mode: 'sync' as const, syncDeadline: new Date(sync.deadline).toISOString() };
+    return this.create(tenant, this.prepareSubmit(tenant, body as SubmitJobDto, this.context(tenant, caller), ''));
+  }
+
+  /**
+   * A job in mode sync whose caller waits until `deadline` (epoch ms), validated and decided but not appended:
+   * the sync path either records it at once (record) or hands it to the executor that runs it.
+   */
+  prepareSync(tenantParam: unknown, body: unknown, caller: Caller, deadline: number): SyncSubmit {
+    const tenant = requireTenant(tenantParam);
+    validated(SubmitJobDto, body);
+    const mode = { mode: 'sync' as const, syncDeadline: new Date(deadline).toISOString() };
     const prepared = this.prepareSubmit(tenant, body as SubmitJobDto, this.context(tenant, caller), '', mode);
-    return this.create(tenant, prepared, sync?.appended);
+    const state = prepared.events.reduce(evolveJob, initialJobState);
+    return { ...prepared, tenant, type: (body as SubmitJobDto).type, keyed: (body as SubmitJobDto).idempotencyKey !== undefined, status: state.status as JobStatus };
+  }
+
+  /** Appends a prepared submit; `appended` gets the position when this call created the job (not for a duplicate). */
+  record(tenant: string, prepared: PreparedSubmit, appended?: (position: string) => void): Promise<SubmitAnswer> {
+    return this.create(tenant, prepared, appended);
   }
 
   /** Every job is validated and decided before the first append: one bad job rejects the batch untouched. */
@@ -276,10 +291,10 @@ export class JobsService {
   }
 
   /** The first append wins the stream; a loser of the race (same idempotency key) answers with the winner's job. */
-  private async create(tenant: string, p: PreparedSubmit, appended?: (events: JobEvent[], position: string) => void): Promise<SubmitAnswer> {
+  private async create(tenant: string, p: PreparedSubmit, appended?: (position: string) => void): Promise<SubmitAnswer> {
     try {
       const { position } = await this.store.append(p.streamId, p.events, 'no_stream');
-      appended?.(p.events, position);
+      appended?.(position);
       const state = p.events.reduce(evolveJob, initialJobState);
       this.notify(tenant, p.jobId, p.events, state, p.events.length - 1);
       return { jobId: p.jobId, status: state.status as JobStatus, duplicate: false, links: linksOf(tenant, p.jobId) };

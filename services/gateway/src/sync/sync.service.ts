@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger, OnModuleDestroy } from '@nestjs/common';
 import { validateDto, SubmitJobDto, type SyncFallbackReason, type SyncJobResult, type SyncRunReply, type SyncRunRequest } from '@jobstream/contracts';
-import { isTerminal, type JobEvent, type JobState } from '@jobstream/domain';
+import { isTerminal, type JobState } from '@jobstream/domain';
 import { NATS_CONNECTION, publishWorkItem, request as natsRequest, subjects, positiveIntFromEnv } from '@jobstream/messaging';
 import { ErrorCode, JSONCodec, NatsError, type NatsConnection } from 'nats';
 import { ApiError } from '../errors/api-error';
@@ -92,30 +92,44 @@ export class SyncService implements OnModuleDestroy {
     return this.runJob(tenant, job, caller, Date.now() + timeoutMs);
   }
 
-  /** Runs one job body synchronously until `deadline` (epoch ms). */
+  /**
+   * Runs one job body synchronously until `deadline` (epoch ms). A plain job is handed to the executor
+   * unrecorded: it appends `submitted` with `started` and the outcome, one commit and one round trip to
+   * the log fewer on the caller's path. A job whose idempotency key may name an existing job, or that
+   * must wait (locks), is recorded here first. Every fallback records the job before answering.
+   */
   async runJob(tenant: unknown, job: unknown, caller: Caller, deadline: number): Promise<SyncAnswer> {
-    let submitted: { events: JobEvent[]; position: string } | undefined;
-    const answer = await this.jobs.submit(tenant, job, caller, { deadline, appended: (events, position) => (submitted = { events, position }) });
-    const t = tenant as string;
-    const fallback = (reason: SyncFallbackReason, status: string = answer.status): SyncAnswer => ({
+    const prepared = this.jobs.prepareSync(tenant, job, caller, deadline);
+    const { tenant: t, jobId, type } = prepared;
+    const handedOver = !prepared.keyed && prepared.status === 'QUEUED';
+    let position: string | undefined;
+    let status: string = prepared.status;
+    if (!handedOver) status = (await this.jobs.record(t, prepared, (p) => (position = p))).status;
+    const fallback = (reason: SyncFallbackReason, now: string = status): SyncAnswer => ({
       statusCode: 202,
-      body: { jobId: answer.jobId, mode: 'async-fallback', reason, status, links: syncLinksOf(t, answer.jobId) },
+      body: { jobId, mode: 'async-fallback', reason, status: now, links: syncLinksOf(t, jobId) },
     });
-    if (!submitted) return this.await(t, answer.jobId, deadline, true, fallback); // an idempotent repeat: the job exists
+    if (!handedOver && position === undefined) return this.await(t, jobId, deadline, true, fallback); // an idempotent repeat: the job exists
 
-    const type = (job as SubmitJobDto).type;
     const request: SyncRunRequest = {
       tenant: t,
-      jobId: answer.jobId,
+      jobId,
       correlationId: caller.correlationId,
-      causationId: submitted.events[0].eventId,
-      events: submitted.events,
-      position: submitted.position,
+      causationId: prepared.events[0].eventId,
+      events: prepared.events,
+      ...(position !== undefined && { position }),
     };
-    const queued = (reason: SyncFallbackReason) => this.queue(request, type).then(() => fallback(reason));
+    // Handed over, the executor may have stored the submit already: then this append is a duplicate, which is fine.
+    const recorded = async () => {
+      if (handedOver) await this.jobs.record(t, prepared);
+    };
+    const queued = (reason: SyncFallbackReason) =>
+      recorded()
+        .then(() => this.queue(request, type))
+        .then(() => fallback(reason));
     if (this.draining) return queued('gateway-draining');
     const left = deadline - Date.now();
-    if (left <= 0) return fallback('timeout');
+    if (left <= 0) return recorded().then(() => fallback('timeout'));
     let reply: SyncRunReply;
     try {
       const asked = natsRequest(this.nc, subjects.execSync(type), requestCodec.encode(request), { timeout: left });
@@ -125,21 +139,23 @@ export class SyncService implements OnModuleDestroy {
       reply = replyCodec.decode(outcome.data);
     } catch (error) {
       if (error instanceof NatsError && error.code === ErrorCode.NoResponders) return queued('no-executor');
-      if (error instanceof NatsError && error.code === ErrorCode.Timeout) return this.atDeadline(t, answer.jobId, fallback);
+      if (error instanceof NatsError && error.code === ErrorCode.Timeout) return recorded().then(() => this.atDeadline(t, jobId, fallback));
       throw error;
     }
     switch (reply.kind) {
       case 'busy':
         return queued('executors-at-capacity');
       case 'error':
-        this.logger.warn(`executor failed sync job ${answer.jobId}: ${reply.message}`);
+        this.logger.warn(`executor failed sync job ${jobId}: ${reply.message}`);
         return queued('executor-error');
       case 'taken':
-        return this.await(t, answer.jobId, deadline, true, fallback);
+        await recorded();
+        return this.await(t, jobId, deadline, true, fallback);
       case 'done':
         if (isTerminal(reply.result.status as JobState['status'])) return { statusCode: 200, body: reply.result };
         // The work queue's item got there first (or the job timed out and awaits a takeover): wait for it.
-        return this.await(t, answer.jobId, deadline, true, fallback);
+        await recorded();
+        return this.await(t, jobId, deadline, true, fallback);
     }
   }
 

@@ -13,7 +13,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { Queue, QueueEvents } from 'bullmq';
 import { jobIdFor } from '@jobstream/contracts';
-import { BenchRow, freePort, percentile, startSystem, waitFor, type RunningSystem } from '@jobstream/testing';
+import { BenchRow, cpuPerJob, freePort, percentile, startSystem, waitFor, type RunningSystem } from '@jobstream/testing';
 import { connect, DeliverPolicy, type NatsConnection } from 'nats';
 
 const JOBS = Number(process.env.BENCH_JOBS ?? 10_000);
@@ -207,6 +207,9 @@ interface Side {
   latency: Latency;
 }
 
+/** CPU ms per job of each jobstream process over the one-executor throughput run. */
+type CpuPerJob = Map<string, number>;
+
 async function runBull(): Promise<Side> {
   const redis = await startRedis();
   const connection = { host: '127.0.0.1', port: redis.port };
@@ -233,7 +236,7 @@ async function runBull(): Promise<Side> {
   }
 }
 
-async function runJobstream(): Promise<Side> {
+async function runJobstream(): Promise<Side & { cpu: CpuPerJob }> {
   const profileDir = process.env.BENCH_CPU_PROF;
   const system = await startSystem({
     env: { LOG_LEVEL: 'warn', ...(profileDir && { NODE_OPTIONS: `--require ${resolve(__dirname, 'cpu-profile.cjs')}`, BENCH_CPU_PROF: resolve(profileDir) }) },
@@ -244,13 +247,17 @@ async function runJobstream(): Promise<Side> {
     nc = await connect({ servers: system.nats.url });
     watch = await CompletionWatch.open(nc);
     await jobstreamThroughput(system, watch, WARMUP);
-    const one = await jobstreamThroughput(system, watch, JOBS);
+    const processes = [...system.processes.map((p) => ({ name: p.name, pid: p.process.pid })), { name: 'nats-server', pid: system.nats.process.pid }];
+    let one!: Throughput;
+    const cpu = await cpuPerJob(processes, JOBS, async () => {
+      one = await jobstreamThroughput(system, watch!, JOBS);
+    });
     const latency = await jobstreamLatency(system, watch, LATENCY_SAMPLES);
     await system.spawn('executor', { EXECUTOR_ID: 'bench-executor-b' }, 'executor-b');
     // The second executor joins the work consumers before the measured run starts.
     await jobstreamThroughput(system, watch, WARMUP);
     const two = await jobstreamThroughput(system, watch, JOBS);
-    return { one, two, latency };
+    return { one, two, latency, cpu };
   } finally {
     if (profileDir) {
       for (const p of system.processes) p.process.kill('SIGUSR2');
@@ -303,6 +310,10 @@ export async function bench(): Promise<{ title: string; rows: BenchRow[] }[]> {
         { system: 'BullMQ (add + waitUntilFinished)', p50: bull ? ms(bull.latency.p50) : na, p99: bull ? ms(bull.latency.p99) : na },
         { system: 'jobstream / BullMQ', p50: ratio(ours.latency.p50, bull?.latency.p50), p99: ratio(ours.latency.p99, bull?.latency.p99) },
       ],
+    },
+    {
+      title: `CPU ms per job, by jobstream process (the 1-executor throughput run of ${JOBS.toLocaleString('en-US')} jobs)`,
+      rows: [...ours.cpu].map(([process, perJob]) => ({ process, 'CPU ms / job': Math.round(perJob * 1000) / 1000 })),
     },
   ];
 }

@@ -11,11 +11,11 @@
  */
 import 'reflect-metadata';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { Agent, request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { BenchRow, freePort, percentile, startSystem, waitFor } from '@jobstream/testing';
+import { BenchRow, cpuPerJob, freePort, percentile, startSystem, waitFor } from '@jobstream/testing';
 import { connect, JSONCodec, type NatsConnection } from 'nats';
 
 const SAMPLES = Number(process.env.BENCH_SYNC_SAMPLES ?? 2_000);
@@ -79,26 +79,6 @@ function stopChild(child: ChildProcess): Promise<void> {
     child.once('exit', () => done());
     child.kill('SIGTERM');
   });
-}
-
-/** CPU seconds a process has used (Linux /proc; user + system, 10 ms ticks): busy time holds up under a loaded machine better than latency. */
-function cpuSeconds(pid: number | undefined): number {
-  if (pid === undefined) return NaN;
-  try {
-    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
-    return (Number(fields[11]) + Number(fields[12])) / 100;
-  } catch {
-    return NaN;
-  }
-}
-
-/** CPU ms per job of each process over `op`, by process name (several executors add up). */
-async function cpuPerJob(processes: { name: string; pid?: number }[], jobs: number, op: () => Promise<void>): Promise<Map<string, number>> {
-  const before = processes.map((p) => cpuSeconds(p.pid));
-  await op();
-  const perJob = new Map<string, number>();
-  processes.forEach((p, i) => perJob.set(p.name, (perJob.get(p.name) ?? 0) + ((cpuSeconds(p.pid) - before[i]) * 1000) / jobs));
-  return perJob;
 }
 
 async function runJobstream(): Promise<{ http: Latency; nats: Latency; echo: Latency; cpu: { http: Map<string, number>; nats: Map<string, number> } }> {

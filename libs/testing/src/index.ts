@@ -1,3 +1,4 @@
 export * from './nats-server';
 export * from './bench-table';
 export * from './system';
+export * from './bench-cpu';

@@ -102,16 +102,15 @@ class SharedReader {
   ) {}
 
   subscribe(options: SubscribeOptions): Promise<Subscription> {
-    let wanted: (streamId: string) => boolean;
     try {
-      wanted = subscriptionFilter(options.streamPrefix ?? '', options.aggregates);
+      subscriptionFilter(options.streamPrefix ?? '', options.aggregates);
       // Checks the position's format before it is compared with others.
       if (options.fromPosition !== undefined) this.order(options.fromPosition, options.fromPosition);
     } catch (error) {
       return Promise.reject(error);
     }
     return this.serially(async () => {
-      const subscriber: SharedSubscriber = new SharedSubscriber(this.store, this.order, this.maxQueued, options, wanted, () => this.remove(subscriber));
+      const subscriber: SharedSubscriber = new SharedSubscriber(this.store, this.order, this.maxQueued, options, () => this.remove(subscriber));
       if (this.subscribers.size === 0) {
         await this.stopReading();
         this.aggregates = options.aggregates && new Set(options.aggregates);
@@ -147,9 +146,11 @@ class SharedReader {
     this.position = batch.position;
     const streamId = batch.events[0]?.event.streamId;
     if (streamId === undefined) return;
+    const start = streamId.indexOf('.') + 1;
+    const aggregate = streamId.slice(start, streamId.indexOf('.', start));
     let frozen = false;
     for (const subscriber of this.subscribers) {
-      if (!subscriber.wanted(streamId)) continue;
+      if (!subscriber.wants(streamId, aggregate)) continue;
       if (!frozen) {
         freezeBatch(batch);
         frozen = true;
@@ -192,16 +193,24 @@ class SharedSubscriber implements Subscription {
   private signal?: () => void;
   private readonly pause: { cancel?: () => void } = {};
   private running: Promise<void> = Promise.resolve();
+  private readonly prefix: string;
+  private readonly aggregates?: ReadonlySet<string>;
 
   constructor(
     private readonly store: EventStore,
     private readonly order: PositionOrder,
     private readonly maxQueued: number,
     private readonly options: SubscribeOptions,
-    readonly wanted: (streamId: string) => boolean,
     private readonly leave: () => Promise<void>,
   ) {
     this.after = options.fromPosition;
+    this.prefix = options.streamPrefix ?? '';
+    this.aggregates = options.aggregates && new Set(options.aggregates);
+  }
+
+  /** The adapter's subscriptionFilter, with the commit's aggregate taken out once for every subscriber. */
+  wants(streamId: string, aggregate: string): boolean {
+    return (this.aggregates === undefined || this.aggregates.has(aggregate)) && streamId.startsWith(this.prefix);
   }
 
   begin(live: boolean): void {
@@ -270,7 +279,6 @@ class SharedSubscriber implements Subscription {
         this.queue = this.queue.slice(this.head);
         this.head = 0;
       }
-      if (!isAfter(this.order, batch.position, this.after)) continue;
       if (!(await this.deliver(batch))) return;
       this.after = batch.position;
     }
@@ -325,6 +333,8 @@ class SharedSubscriber implements Subscription {
     if (this.live || this.busy || this.stopping) return;
     const oldest = this.head < this.queue.length ? this.queue[this.head].position : this.offered;
     if (oldest === undefined || isAfter(this.order, oldest, this.after)) return;
+    // What its own reading already handled leaves the queue here; a live queue then only holds later commits.
+    while (this.head < this.queue.length && !isAfter(this.order, this.queue[this.head].position, this.after)) this.head++;
     this.live = true;
     this.wake();
   }

@@ -3,8 +3,8 @@
  *
  * Every subscription of an adapter is its own reader: on JetStream its own consumer, so a commit that four
  * subscribers want is sent by nats-server and JSON-decoded four times. This decorator opens ONE subscription
- * of the adapter (the shared reader: every aggregate any subscriber names, from the earliest position it was
- * started at) and hands each commit to every subscriber that wants it. Each subscriber keeps the port's
+ * of the adapter (the shared reader: every aggregate any subscriber names, from the first subscriber's
+ * position) and hands each commit to every subscriber that wants it. Each subscriber keeps the port's
  * semantics: the commits after ITS fromPosition, in order, only of its prefix and aggregates, a rejected
  * commit retried until its handler takes it, stop() of its own.
  *

@@ -1,7 +1,9 @@
 import { connect, NatsConnection } from 'nats';
 import { coalesceWrites } from '@jobstream/messaging';
-import { JetStreamEventStore } from './jetstream/jetstream-event-store';
+import { compareJetStreamPositions, JetStreamEventStore } from './jetstream/jetstream-event-store';
 import { KurrentEventStore } from './kurrent/kurrent-event-store';
+import { compareKurrentPositions } from './kurrent/mapping';
+import type { PositionOrder } from './shared-subscriptions';
 import type { EventStore } from './port';
 import { DEFAULT_MAX_EVENT_BYTES, validateTokens } from './validation';
 
@@ -76,6 +78,11 @@ export function loadEventStoreConfig(env: Record<string, string | undefined> = p
 export interface EventStoreDependencies {
   /** Reuse this connection instead of dialing NATS_URL; the store then leaves it open on close(). */
   nats?: NatsConnection;
+}
+
+/** How the configured store orders its positions. */
+export function positionOrderOf(kind: EventStoreKind): PositionOrder {
+  return kind === 'jetstream' ? compareJetStreamPositions : compareKurrentPositions;
 }
 
 export async function createEventStore(

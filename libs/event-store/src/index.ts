@@ -9,3 +9,4 @@ export * from './kurrent/mapping';
 export * from './command-handler';
 export * from './event-store.module';
 export * from './hash-chain';
+export * from './shared-subscriptions';

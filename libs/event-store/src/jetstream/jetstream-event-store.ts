@@ -55,6 +55,7 @@ import type {
 } from '../port';
 import { DEFAULT_MAX_EVENT_BYTES, findRetriedAppend, prepareAppend, subscriptionFilter, validateExpected, validateTokens } from '../validation';
 import { StreamQueue } from '../stream-queue';
+import { cancellableDelay } from '../cancellable-delay';
 import { chainTipOf, eventHash, GENESIS_HASH } from '../hash-chain';
 import { DirectGet, type MessageGet, type StoredCommitMsg } from './direct-get';
 import { RevisionCache, StreamTip } from './revision-cache';
@@ -122,14 +123,9 @@ function parsePosition(position: string): number {
   return seq;
 }
 
-function cancellableDelay(ms: number, signal: { cancel?: () => void }): Promise<void> {
-  return new Promise((resolve) => {
-    const timer = setTimeout(resolve, ms);
-    signal.cancel = () => {
-      clearTimeout(timer);
-      resolve();
-    };
-  });
+/** The log's order of two positions (see sharedSubscriptions). */
+export function compareJetStreamPositions(a: string, b: string): number {
+  return parsePosition(a) - parsePosition(b);
 }
 
 export class JetStreamEventStore implements EventStore {

@@ -24,6 +24,7 @@ import { StreamQueue } from '../stream-queue';
 import { chainEvents, chainTipOf } from '../hash-chain';
 import { DEFAULT_MAX_EVENT_BYTES, findRetriedAppend, prepareAppend, subscriptionFilter, validateExpected, validateStreamId } from '../validation';
 import { closesCommit, commitMetadata, formatPosition, fromCurrentState, KurrentPosition, parsePosition, toKurrentEventId, toStreamState } from './mapping';
+import { cancellableDelay } from '../cancellable-delay';
 
 /** How often an 'any' / 'stream_exists' append retries after losing a race to another writer. */
 const MAX_RACE_RETRIES = 20;
@@ -36,16 +37,6 @@ export interface KurrentEventStoreOptions {
 
 function errorType(error: unknown): string | undefined {
   return typeof error === 'object' && error !== null ? (error as { type?: string }).type : undefined;
-}
-
-function delay(ms: number, signal: { cancel?: () => void }): Promise<void> {
-  return new Promise((resolve) => {
-    const timer = setTimeout(resolve, ms);
-    signal.cancel = () => {
-      clearTimeout(timer);
-      resolve();
-    };
-  });
 }
 
 function toRecorded(event: { data: unknown; revision: bigint; position?: KurrentPosition }): RecordedEvent {
@@ -140,7 +131,7 @@ export class KurrentEventStore implements EventStore {
           await options.handler(batch);
           return true;
         } catch {
-          await delay(Math.min(1000, 10 * 2 ** attempt), pause);
+          await cancellableDelay(Math.min(1000, 10 * 2 ** attempt), pause);
         }
       }
       return false;
@@ -166,7 +157,7 @@ export class KurrentEventStore implements EventStore {
           if (!stopping) throw new Error('subscription ended');
         } catch {
           // Resubscribing from the last acknowledged append drops any half-received one, so nothing is split.
-          if (!stopping) await delay(Math.min(2000, 50 * 2 ** failures++), pause);
+          if (!stopping) await cancellableDelay(Math.min(2000, 50 * 2 ** failures++), pause);
         }
       }
     };

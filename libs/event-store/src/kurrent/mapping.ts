@@ -30,6 +30,14 @@ export function parsePosition(position: string): KurrentPosition {
   return { commit: BigInt(match[1]), prepare: BigInt(match[2]) };
 }
 
+/** The log's order of two positions (see sharedSubscriptions): by commit, then prepare. */
+export function compareKurrentPositions(a: string, b: string): number {
+  const x = parsePosition(a);
+  const y = parsePosition(b);
+  const order = x.commit === y.commit ? x.prepare - y.prepare : x.commit - y.commit;
+  return order === 0n ? 0 : order < 0n ? -1 : 1;
+}
+
 export function toStreamState(expected: ExpectedRevision): KurrentStreamState {
   if (typeof expected === 'number') return expected === -1 ? 'no_stream' : BigInt(expected);
   return expected;

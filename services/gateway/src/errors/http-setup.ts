@@ -5,6 +5,7 @@ import { correlationMiddleware } from '../jobs/caller';
 import { ApiError } from './api-error';
 import { ApiExceptionFilter } from './api-exception.filter';
 import { fromBodyParser, type BodyParserError } from './error-mapping';
+import { requestLog } from './request-log';
 
 const MIB = 1_048_576;
 const JSON_TYPES = ['application/json', 'application/*+json'];
@@ -70,6 +71,6 @@ function xmlBody(limits: HttpLimits): RequestHandler {
 
 /** Registered before Nest's routes, identically by main.ts and the tests. */
 export function configureHttp(app: INestApplication, limits: HttpLimits = loadHttpLimits()): void {
-  app.use(correlationMiddleware, requireJsonBody, jsonBody(limits), xmlBody(limits), bodyHardening());
+  app.use(requestLog, correlationMiddleware, requireJsonBody, jsonBody(limits), xmlBody(limits), bodyHardening());
   app.useGlobalFilters(new ApiExceptionFilter());
 }

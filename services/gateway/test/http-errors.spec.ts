@@ -76,6 +76,34 @@ describe('error answers', () => {
     expect(res.body.field).toBe('(body)');
   });
 
+  it('reads plain application/json as body-parser reads the other JSON types', async () => {
+    const bodies: Buffer[] = [
+      '{"type":"noop"}',
+      ' \n{"type":"noop"}\n',
+      '\ufeff{"type":"noop"}',
+      '"text"',
+      '1',
+      'null',
+      '  [1]',
+      '\u00a0{"type":"noop"}',
+      '{"type":"noop"',
+      '{"type":"noop","__proto__":{"x":1}}',
+      '',
+    ].map((text) => Buffer.from(text, 'utf8'));
+    bodies.push(Buffer.concat([Buffer.from('{"type":"noop","payload":{"s":"'), Buffer.from([0xff, 0xfe]), Buffer.from('"}}')]));
+    const post = async (body: Buffer, type: string) => {
+      const res = await fetch(`${gw.baseUrl}/acme/api/jobs`, { method: 'POST', body, headers: { 'content-type': type } });
+      const answer = (await res.json()) as { jobId?: string };
+      return { status: res.status, answer: res.status < 300 ? 'accepted' : answer };
+    };
+    for (const body of bodies) {
+      const viaBodyParser = await post(body, 'application/vnd.jobstream+json');
+      for (const type of ['application/json', 'application/json; charset=utf-8', 'Application/JSON']) {
+        expect({ body: body.toString('utf8'), type, ...(await post(body, type)) }).toEqual({ body: body.toString('utf8'), type, ...viaBodyParser });
+      }
+    }
+  });
+
   it('413 for a body over MAX_BODY_BYTES, appending nothing', async () => {
     const res = await gw.request('POST', '/acme/api/jobs', { type: 'noop', idempotencyKey: 'huge', payload: { blob: 'x'.repeat(70 * KIB) } });
     expect(res.status).toBe(413);

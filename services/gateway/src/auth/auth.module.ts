@@ -9,6 +9,7 @@ import { Authenticator } from './authenticator';
 import { NoBodyGuard } from './input-hardening';
 import { registerNatsAuthenticator } from './nats-auth';
 import { RateLimitGuard } from './rate-limit.guard';
+import { HitLogStorage } from './rate-limit-storage';
 
 const config = (): AuthConfig => loadAuthConfig();
 
@@ -18,8 +19,12 @@ const config = (): AuthConfig => loadAuthConfig();
     ThrottlerModule.forRootAsync({
       useFactory: () => {
         const limit = loadAuthConfig().rateLimitPerMinute;
-        // 0 turns limiting off; Throttler cannot express "no limit", so skip everything instead.
-        return { throttlers: [{ name: 'default', ttl: 60_000, limit: limit === 0 ? Number.MAX_SAFE_INTEGER : limit }] };
+        // 0 turns limiting off; Throttler cannot express "no limit", so every request skips it instead.
+        return {
+          throttlers: [{ name: 'default', ttl: 60_000, limit: limit === 0 ? Number.MAX_SAFE_INTEGER : limit }],
+          storage: new HitLogStorage(),
+          ...(limit === 0 && { skipIf: () => true }),
+        };
       },
     }),
   ],

@@ -47,6 +47,9 @@ export function bodyHardening(maxDepth = loadMaxJsonDepth()) {
 const ROUTE_ARGS_METADATA = '__routeArguments__';
 const BODY_PARAM = /^3:/;
 
+/** Per handler, once: reading the route metadata costs more than the rest of the guard. */
+const takesBodyByHandler = new WeakMap<object, boolean>();
+
 const isEmptyBody = (body: unknown): boolean =>
   body === undefined || body === '' || (typeof body === 'object' && body !== null && !Array.isArray(body) && Object.keys(body).length === 0);
 
@@ -60,8 +63,14 @@ export class NoBodyGuard implements CanActivate {
     if (context.getType() !== 'http') return true;
     const req = context.switchToHttp().getRequest<Request>();
     if (isEmptyBody(req.body)) return true;
-    const args = (Reflect.getMetadata(ROUTE_ARGS_METADATA, context.getClass(), context.getHandler().name) ?? {}) as Record<string, unknown>;
-    if (Object.keys(args).some((key) => BODY_PARAM.test(key))) return true;
+    const handler = context.getHandler();
+    let takesBody = takesBodyByHandler.get(handler);
+    if (takesBody === undefined) {
+      const args = (Reflect.getMetadata(ROUTE_ARGS_METADATA, context.getClass(), handler.name) ?? {}) as Record<string, unknown>;
+      takesBody = Object.keys(args).some((key) => BODY_PARAM.test(key));
+      takesBodyByHandler.set(handler, takesBody);
+    }
+    if (takesBody) return true;
     throw ApiError.badRequest('(body)', 'this route takes no request body');
   }
 }

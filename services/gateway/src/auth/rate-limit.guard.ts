@@ -21,6 +21,11 @@ export class RateLimitGuard extends ThrottlerGuard {
     return `${tenant}:${principalOfRequest(request)?.actor ?? 'anonymous'}`;
   }
 
+  /** The throttler hashes this key (SHA-256) on every request; it only ever lives in this process's memory. */
+  protected override generateKey(context: ExecutionContext, tracker: string, throttlerName: string): string {
+    return `${context.getClass().name}-${context.getHandler().name}-${throttlerName}-${tracker}`;
+  }
+
   protected override async throwThrottlingException(_context: ExecutionContext, detail: ThrottlerLimitDetail): Promise<void> {
     throw new ApiError(429, `rate limit of ${detail.limit} requests per minute reached for ${detail.tracker}; retry after ${detail.timeToBlockExpire} s`);
   }

@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import {
+  checkDto,
   isIdentifier,
   IDENTIFIER_RULE,
   jobIdFor,
@@ -124,6 +125,12 @@ function validated<T extends object>(cls: new () => T, plain: unknown): T {
   return result.value;
 }
 
+/** The same rules and errors as validated(), for bodies used as sent: no class instances are built. */
+function requireValid(cls: new () => object, plain: unknown): void {
+  const result = checkDto(cls, plain);
+  if (!result.ok) throw ApiError.invalid(result.errors);
+}
+
 /** Domain guards name the offending value by its key; in a submit that key is a field of the request. */
 function submitFieldOf(error: DomainError, command: SubmitJob): string {
   if (typeof error.details.field === 'string') return error.details.field;
@@ -147,7 +154,7 @@ export class JobsService {
 
   async submit(tenantParam: unknown, body: unknown, caller: Caller): Promise<SubmitAnswer> {
     const tenant = requireTenant(tenantParam);
-    validated(SubmitJobDto, body);
+    requireValid(SubmitJobDto, body);
     // The raw body, not the transformed instance, becomes the event: payloads stay exactly as sent.
     return this.create(tenant, this.prepareSubmit(tenant, body as SubmitJobDto, this.context(tenant, caller), ''));
   }
@@ -158,7 +165,7 @@ export class JobsService {
    */
   prepareSync(tenantParam: unknown, body: unknown, caller: Caller, deadline: number): SyncSubmit {
     const tenant = requireTenant(tenantParam);
-    validated(SubmitJobDto, body);
+    requireValid(SubmitJobDto, body);
     const mode = { mode: 'sync' as const, syncDeadline: new Date(deadline).toISOString() };
     const prepared = this.prepareSubmit(tenant, body as SubmitJobDto, this.context(tenant, caller), '', mode);
     const state = prepared.events.reduce(evolveJob, initialJobState);
@@ -173,7 +180,7 @@ export class JobsService {
   /** Every job is validated and decided before the first append: one bad job rejects the batch untouched. */
   async submitBatch(tenantParam: unknown, body: unknown, caller: Caller): Promise<BatchAnswer> {
     const tenant = requireTenant(tenantParam);
-    validated(SubmitBatchDto, body);
+    requireValid(SubmitBatchDto, body);
     const jobs = (body as SubmitBatchDto).jobs;
     if (jobs.length === 0) throw ApiError.badRequest('jobs', `jobs must hold 1 to ${MAX_BATCH_SIZE} jobs`);
     const ctx = this.context(tenant, caller);

@@ -1,5 +1,5 @@
 import { Inject, Injectable, Logger, OnModuleDestroy } from '@nestjs/common';
-import { validateDto, SubmitJobDto, type SyncFallbackReason, type SyncJobResult, type SyncRunReply, type SyncRunRequest } from '@jobstream/contracts';
+import { checkDto, SubmitJobDto, type SyncFallbackReason, type SyncJobResult, type SyncRunReply, type SyncRunRequest } from '@jobstream/contracts';
 import { isTerminal, type JobState } from '@jobstream/domain';
 import { NATS_CONNECTION, publishWorkItem, request as natsRequest, subjects, positiveIntFromEnv } from '@jobstream/messaging';
 import { ErrorCode, JSONCodec, NatsError, type NatsConnection } from 'nats';
@@ -192,6 +192,6 @@ export class SyncService implements OnModuleDestroy {
 
 /** Re-validates a body to report field paths under a prefix (mixed actions). */
 export function validateJobBody(job: unknown, prefix: string): void {
-  const result = validateDto(SubmitJobDto, job);
+  const result = checkDto(SubmitJobDto, job);
   if (!result.ok) throw ApiError.invalid(result.errors.map((e) => ({ field: `${prefix}${e.field}`, message: e.message })));
 }

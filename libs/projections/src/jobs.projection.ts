@@ -27,7 +27,15 @@ export interface JobRow {
   state: string;
 }
 
-export const jobStateOf = (row: JobRow | null): JobState => (row ? (JSON.parse(row.state) as JobState) : initialJobState);
+/**
+ * The state each row built here was encoded from. A live job's next commit usually starts from the row its
+ * previous one wrote (the projector keeps recent rows in memory), and taking the state back from here skips
+ * parsing the JSON just written. States are never mutated (evolve returns new ones), so the two cannot differ.
+ */
+const stateOfRow = new WeakMap<JobRow, JobState>();
+
+export const jobStateOf = (row: JobRow | null): JobState =>
+  row ? (stateOfRow.get(row) ?? (JSON.parse(row.state) as JobState)) : initialJobState;
 
 /** Folds one recorded event into the job's state; null when the event was applied before. */
 export function projectJobEvent(state: JobState, recorded: RecordedEvent<JobEvent>): JobState | null {
@@ -38,7 +46,7 @@ export function jobRowOf(tenant: string, jobId: string, state: JobState): JobRow
   if (!state.exists || state.type === null || state.status === null || state.submittedAt === null || state.updatedAt === null) {
     throw new Error(`job ${tenant}/${jobId}: the stream does not start with job.submitted`);
   }
-  return {
+  const row: JobRow = {
     tenant,
     job_id: jobId,
     type: state.type,
@@ -58,6 +66,8 @@ export function jobRowOf(tenant: string, jobId: string, state: JobState): JobRow
     version: state.version,
     state: JSON.stringify(state),
   };
+  stateOfRow.set(row, state);
+  return row;
 }
 
 export function jobSummaryOf(row: Omit<JobRow, 'state' | 'version' | 'deleted'>): JobSummary {

@@ -6,7 +6,7 @@ import { decideJob, evolveJob, initialJobState, JOB_STATUSES, type JobCommand, t
 import type { CommittedBatch } from '@jobstream/event-store';
 import { ProjectionGapError } from '@jobstream/projections';
 import { decodeCursor, encodeCursor, InvalidCursorError } from './cursor';
-import { listJobsQuery, ReadModel, type JobListFilter } from './read-model';
+import { ACTIVE_JOBS, listJobsQuery, ReadModel, SILENT_RUNNING_JOBS, type JobListFilter } from './read-model';
 
 let dir: string;
 beforeAll(() => (dir = mkdtempSync(join(tmpdir(), 'read-model-'))));
@@ -157,6 +157,17 @@ describe('listing at scale', () => {
     const plan = (db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all(...params) as { detail: string }[]).map((r) => r.detail);
     db.close();
     expect(plan.some((d) => /^SEARCH jobs USING (COVERING )?INDEX jobs_/.test(d))).toBe(true);
+    expect(plan.filter((d) => /^SCAN jobs/.test(d) || /TEMP B-TREE/.test(d))).toEqual([]);
+  });
+
+  it.each([
+    ['silent running jobs', SILENT_RUNNING_JOBS, ['2026-01-02T00:00:00.000Z', 100]],
+    ['active jobs', ACTIVE_JOBS, []],
+  ])('%s of every tenant: searches the index of active jobs', (_name, sql, params) => {
+    const db = new Database(path, { readonly: true });
+    const plan = (db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all(...params) as { detail: string }[]).map((r) => r.detail);
+    db.close();
+    expect(plan.some((d) => /^SEARCH jobs USING INDEX jobs_active/.test(d))).toBe(true);
     expect(plan.filter((d) => /^SCAN jobs/.test(d) || /TEMP B-TREE/.test(d))).toEqual([]);
   });
 

@@ -15,10 +15,11 @@ import {
   type DefinitionRow,
   type JobRow,
   type ProjectionChanges,
+  type RowChange,
   type RowSource,
 } from '@jobstream/projections';
 import { encodeCursor, type JobCursor } from './cursor';
-import { READ_MODEL_TABLES, SCHEMA, SCHEMA_VERSION } from './schema';
+import { ACTIVE_JOB, READ_MODEL_TABLES, SCHEMA, SCHEMA_VERSION } from './schema';
 
 export interface JobListFilter {
   tenant: string;
@@ -51,6 +52,9 @@ const JOB_COLUMNS = [
   'version',
   'state',
 ] as const satisfies readonly (keyof JobRow)[];
+
+/** The key never changes, and every transition moves the version, so an UPDATE always sets at least one column. */
+const MUTABLE_JOB_COLUMNS = JOB_COLUMNS.filter((c) => c !== 'tenant' && c !== 'job_id');
 
 const DEFINITION_COLUMNS = [
   'tenant',
@@ -117,6 +121,11 @@ export function listJobsQuery(filter: JobListFilter): { sql: string; params: unk
   };
 }
 
+/** The cross-tenant queries, exported for the index test. */
+export const SILENT_RUNNING_JOBS = `SELECT tenant, job_id AS jobId, updated_at AS updatedAt FROM jobs
+  WHERE ${ACTIVE_JOB} AND status = 'RUNNING' AND updated_at < ? ORDER BY updated_at LIMIT ?`;
+export const ACTIVE_JOBS = `SELECT tenant, job_id AS jobId, status, state FROM jobs WHERE ${ACTIVE_JOB}`;
+
 const zeroByStatus = (): Record<JobStatus, number> =>
   Object.fromEntries(JOB_STATUSES.map((s) => [s, 0])) as Record<JobStatus, number>;
 
@@ -135,6 +144,8 @@ export class ReadModel {
    * holds a row the file does not.
    */
   private readonly recentJobs = new Map<string, JobRow>();
+  /** UPDATE statements of the jobs table by the columns they set (a handful of sets: one per kind of transition). */
+  private readonly jobUpdates = new Map<string, Database.Statement>();
 
   private constructor(
     private readonly db: Database.Database,
@@ -149,7 +160,15 @@ export class ReadModel {
       job: (tenant, jobId) => this.recentJobs.get(`${tenant}/${jobId}`) ?? jobRow.get(tenant, jobId) ?? null,
       definition: (tenant, definitionId) => definitionRow.get(tenant, definitionId) ?? null,
     };
-    const upsertJob = db.prepare(upsertSql('jobs', JOB_COLUMNS, ['tenant', 'job_id']));
+    const insertJob = db.prepare(`INSERT INTO jobs (${JOB_COLUMNS.join(', ')}) VALUES (${JOB_COLUMNS.map(() => '?').join(', ')})`);
+    const writeJob = ({ before, after }: RowChange<JobRow>): void => {
+      if (before === null) {
+        insertJob.run(JOB_COLUMNS.map((c) => after[c]));
+        return;
+      }
+      const changed = MUTABLE_JOB_COLUMNS.filter((c) => before[c] !== after[c]);
+      this.jobUpdate(changed).run([...changed.map((c) => after[c]), after.tenant, after.job_id]);
+    };
     const upsertDefinition = db.prepare(upsertSql('job_definitions', DEFINITION_COLUMNS, ['tenant', 'definition_id']));
     const addCount = db.prepare(
       `INSERT INTO job_counts (tenant, type, status, n) VALUES (?, ?, ?, ?)
@@ -168,7 +187,7 @@ export class ReadModel {
     // and the subscription resumes from the previous checkpoint.
     this.applyTransaction = db.transaction((batches: readonly CommittedBatch[]) => {
       const changes = projectBatches(batches, this.source);
-      for (const { after } of changes.jobs) upsertJob.run(after);
+      for (const change of changes.jobs) writeJob(change);
       for (const { after } of changes.definitions) upsertDefinition.run(after);
       for (const d of jobCountDeltas(changes.jobs)) {
         addCount.run(d.tenant, d.type, d.status, d.delta);
@@ -188,9 +207,12 @@ export class ReadModel {
       // and lost commits are simply projected again from the older checkpoint stored with them.
       db.pragma('synchronous = NORMAL');
       db.pragma('busy_timeout = 5000');
-      // SQLite's default page cache is 2 MB: with the jobs table's indexes, a busy projector re-read pages
-      // from the OS on every transaction. 64 MB keeps the hot index pages of a few hundred thousand jobs.
-      db.pragma('cache_size = -65536');
+      // A small page cache, and reads through a memory map instead: SQLite trims its page cache at the end of every
+      // commit, at a cost that grows with the cache. The 64 MB cache this replaced took a quarter of the projector's
+      // CPU per job at 200,000 jobs, and 2 MB costs a tenth less than this build's 16 MB default. Mapped pages are
+      // read without a copy or a system call, so the listings lose nothing.
+      db.pragma('cache_size = -2000');
+      db.pragma('mmap_size = 1073741824');
       const created = db.pragma('user_version', { simple: true }) !== SCHEMA_VERSION;
       if (created) {
         db.transaction(() => {
@@ -309,25 +331,39 @@ export class ReadModel {
 
   /** RUNNING jobs of every tenant with no event since `before` (ISO), oldest first. */
   silentRunningJobs(before: string, limit: number): { tenant: string; jobId: string; updatedAt: string }[] {
-    return this.statement(
-      `SELECT tenant, job_id AS jobId, updated_at AS updatedAt FROM jobs
-       WHERE status = 'RUNNING' AND deleted = 0 AND updated_at < ? ORDER BY updated_at LIMIT ?`,
-    ).all(new Date(before).toISOString(), limit) as { tenant: string; jobId: string; updatedAt: string }[];
+    return this.statement(SILENT_RUNNING_JOBS).all(new Date(before).toISOString(), limit) as {
+      tenant: string;
+      jobId: string;
+      updatedAt: string;
+    }[];
   }
 
   /** RUNNING and TIMED_OUT jobs of every tenant with their folded state, and the checkpoint they reflect. */
   activeJobs(): { position: string | null; jobs: { tenant: string; jobId: string; status: JobStatus; state: string }[] } {
     const read = this.db.transaction(() => ({
       position: this.checkpoint(),
-      jobs: this.statement(
-        `SELECT tenant, job_id AS jobId, status, state FROM jobs WHERE status IN ('RUNNING', 'TIMED_OUT') AND deleted = 0`,
-      ).all() as { tenant: string; jobId: string; status: JobStatus; state: string }[],
+      jobs: this.statement(ACTIVE_JOBS).all() as { tenant: string; jobId: string; status: JobStatus; state: string }[],
     }));
     return read();
   }
 
   close(): void {
     if (this.db.open) this.db.close();
+  }
+
+  /**
+   * Sets only the columns a transition changed: SQLite rewrites an index only when the UPDATE names one of its
+   * columns, so a job's start or end leaves the key and the submission-ordered indexes alone, where setting every
+   * column (the upsert this replaced) deleted and reinserted the entry of all seven indexes.
+   */
+  private jobUpdate(columns: readonly string[]): Database.Statement {
+    const key = columns.join(',');
+    let statement = this.jobUpdates.get(key);
+    if (!statement) {
+      statement = this.db.prepare(`UPDATE jobs SET ${columns.map((c) => `${c} = ?`).join(', ')} WHERE tenant = ? AND job_id = ?`);
+      this.jobUpdates.set(key, statement);
+    }
+    return statement;
   }
 
   /** Listing SQL varies with the filters given; each variant is prepared once. */

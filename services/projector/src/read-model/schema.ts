@@ -2,7 +2,13 @@
  * Bumped whenever a table, an index or the folded JobState kept in a row changes. Read models are disposable: a file written by another version is
  * dropped and rebuilt from the event store rather than migrated.
  */
-export const SCHEMA_VERSION = 3;
+export const SCHEMA_VERSION = 4;
+
+/**
+ * The jobs the cross-tenant queries look at (orphan scan, deadline watchers): few at any time, however many jobs
+ * have ended. Those queries repeat this condition verbatim, which is what lets SQLite use the partial index on it.
+ */
+export const ACTIVE_JOB = `deleted = 0 AND status IN ('RUNNING', 'TIMED_OUT')`;
 
 export const READ_MODEL_TABLES = ['jobs', 'job_counts', 'job_definitions', 'projector_checkpoint'] as const;
 
@@ -15,6 +21,10 @@ export const READ_MODEL_TABLES = ['jobs', 'job_counts', 'job_definitions', 'proj
  *   same submitted_at column so it narrows whichever of them is used.
  * - All are partial (`WHERE deleted = 0`): deleted jobs are never listed, so they cost no index space, and the
  *   queries repeat `deleted = 0` verbatim so the planner may use them.
+ * - The cross-tenant index holds active jobs only (ACTIVE_JOB). Its updated_at moves with every event, so an index
+ *   of all jobs on it had its entry deleted and reinserted at every transition of every job; now a job enters it
+ *   when it starts and leaves it when it ends, and a job that goes from QUEUED to COMPLETED in one commit never
+ *   touches it.
  * - Stats come from job_counts, kept in the same transaction as the rows, instead of counting a million rows.
  * The `state` JSON makes rows wide, so jobs keeps its rowid (a WITHOUT ROWID table would store whole rows in its
  * primary-key B-tree, and every secondary index entry would repeat the key instead of an 8-byte rowid).
@@ -48,7 +58,7 @@ CREATE INDEX jobs_by_type_status ON jobs (tenant, type, status, submitted_at, jo
 CREATE INDEX jobs_by_definition ON jobs (tenant, definition_id, submitted_at, job_id)
   WHERE deleted = 0 AND definition_id IS NOT NULL;
 -- Cross-tenant: silent RUNNING jobs for the orphan scan, and the active jobs a deadline watcher starts from.
-CREATE INDEX jobs_by_status_updated ON jobs (status, updated_at) WHERE deleted = 0;
+CREATE INDEX jobs_active ON jobs (status, updated_at) WHERE ${ACTIVE_JOB};
 
 CREATE TABLE job_counts (
   tenant TEXT NOT NULL,

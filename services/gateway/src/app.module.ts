@@ -1,9 +1,8 @@
 import { Module } from '@nestjs/common';
 import { EventStoreModule } from '@jobstream/event-store';
-import { healthController, MetricsModule, NatsModule } from '@jobstream/messaging';
+import { healthController, loggerModule, MetricsModule, NatsModule } from '@jobstream/messaging';
 import { AuthModule } from './auth/auth.module';
 import { DashboardModule } from './dashboard/dashboard.module';
-import { gatewayLoggerModule } from './errors/request-log';
 import { ExecutorsModule } from './executors/executors.module';
 import { HealthController } from './health/health.controller';
 import { JobDefinitionsModule } from './job-definitions/job-definitions.module';
@@ -13,7 +12,7 @@ import { LocksModule } from './locks/locks.module';
 import { OrchestrationModule } from './orchestration/orchestration.module';
 
 @Module({
-  imports: [gatewayLoggerModule(), NatsModule.forRoot('gateway'), MetricsModule.forService('gateway'), DashboardModule, EventStoreModule, JobsModule, JobDefinitionsModule, LocksModule, SyncModule, OrchestrationModule, ExecutorsModule, AuthModule],
+  imports: [loggerModule('gateway', { requestLogs: false }), NatsModule.forRoot('gateway'), MetricsModule.forService('gateway'), DashboardModule, EventStoreModule, JobsModule, JobDefinitionsModule, LocksModule, SyncModule, OrchestrationModule, ExecutorsModule, AuthModule],
   controllers: [HealthController, healthController('gateway')],
 })
 export class GatewayModule {}

@@ -2,7 +2,8 @@ import { randomUUID } from 'node:crypto';
 import type { DomainEvent } from '@jobstream/domain';
 import { JetStreamEventStore } from '@jobstream/event-store';
 import { BenchRow, startNatsServer } from '@jobstream/testing';
-import { connect, headers, NatsConnection } from 'nats';
+import { connectForService } from '@jobstream/messaging';
+import { headers, NatsConnection } from 'nats';
 
 const APPENDS = 20_000;
 const IN_FLIGHT = 64;
@@ -79,8 +80,8 @@ async function measure(nc: NatsConnection, store: JetStreamEventStore, run: stri
 
 export async function bench(): Promise<{ title: string; rows: BenchRow[] }[]> {
   const server = await startNatsServer();
-  // As the services connect (libs/messaging NatsModule): no async stack capture per request, for both sides.
-  const nc = await connect({ servers: server.url, noAsyncTraces: true });
+  // As the services connect (libs/messaging connectForService), for both sides.
+  const nc = await connectForService({ servers: server.url });
   try {
     const store = await JetStreamEventStore.start(nc, { streamName: 'BENCH_EVENTS' });
     // Warm up JIT, connection buffers and the file store before measuring.

@@ -1,5 +1,5 @@
-import { connect, NatsConnection } from 'nats';
-import { coalesceWrites } from '@jobstream/messaging';
+import type { NatsConnection } from 'nats';
+import { connectForService } from '@jobstream/messaging';
 import { compareJetStreamPositions, JetStreamEventStore } from './jetstream/jetstream-event-store';
 import { KurrentEventStore } from './kurrent/kurrent-event-store';
 import { compareKurrentPositions } from './kurrent/mapping';
@@ -93,11 +93,7 @@ export async function createEventStore(
     if (!config.eventStoreUrl) throw new EventStoreConfigError('EVENTSTORE_URL', '', 'a connection string when EVENT_STORE=eventstoredb');
     return KurrentEventStore.connect(config.eventStoreUrl, { maxEventBytes: config.maxEventBytes });
   }
-  let nc = dependencies.nats;
-  if (!nc) {
-    nc = await connect({ servers: config.natsUrl.split(',').map((s) => s.trim()), noAsyncTraces: true });
-    coalesceWrites(nc);
-  }
+  const nc = dependencies.nats ?? (await connectForService({ servers: config.natsUrl.split(',').map((s) => s.trim()) }));
   try {
     return await JetStreamEventStore.start(nc, {
       streamName: config.streamName,

@@ -29,8 +29,9 @@
  */
 import { Logger } from '@nestjs/common';
 import type { CommittedBatch, EventStore, SubscribeOptions, Subscription } from './port';
+import { withOverrides } from './store-decorator';
 import { subscriptionFilter } from './validation';
-import { cancellableDelay } from './cancellable-delay';
+import { cancellableDelay, deliverUntilTaken } from './redelivery';
 
 /** Orders two positions of one adapter: negative when `a` is earlier, 0 when equal, positive when later. */
 export type PositionOrder = (a: string, b: string) => number;
@@ -46,10 +47,7 @@ const COMPACT_AFTER = 1_024;
 
 const logger = new Logger('shared-subscriptions');
 
-/**
- * The store with one shared reading of the log behind every subscribe(). A Proxy, like timedEventStore,
- * so whatever else the adapter offers stays reachable unchanged.
- */
+/** The store with one shared reading of the log behind every subscribe(). */
 export function sharedSubscriptions<S extends EventStore>(store: S, order: PositionOrder, options: SharedSubscriptionsOptions = {}): S {
   const reader = new SharedReader(store, order, options.maxQueuedCommits ?? MAX_QUEUED_COMMITS);
   const subscribe: EventStore['subscribe'] = (subscribeOptions) => reader.subscribe(subscribeOptions);
@@ -57,15 +55,7 @@ export function sharedSubscriptions<S extends EventStore>(store: S, order: Posit
     await reader.close();
     await store.close();
   };
-  return new Proxy(store, {
-    get: (target, property) => {
-      if (property === 'subscribe') return subscribe;
-      if (property === 'close') return close;
-      const value: unknown = Reflect.get(target, property);
-      // Bound to the adapter itself, so its methods never see the proxy as `this`.
-      return typeof value === 'function' ? value.bind(target) : value;
-    },
-  });
+  return withOverrides(store, { subscribe, close });
 }
 
 /** `undefined` is the start of the log, before every position. */
@@ -288,15 +278,7 @@ class SharedSubscriber implements Subscription {
   private async deliver(batch: CommittedBatch): Promise<boolean> {
     this.busy = true;
     try {
-      for (let attempt = 0; !this.stopping; attempt++) {
-        try {
-          await this.options.handler(batch);
-          return true;
-        } catch {
-          await cancellableDelay(Math.min(1000, 10 * 2 ** attempt), this.pause);
-        }
-      }
-      return false;
+      return await deliverUntilTaken(this.options.handler, batch, () => this.stopping, this.pause);
     } finally {
       this.busy = false;
     }

@@ -2,6 +2,7 @@ import { Logger } from '@nestjs/common';
 import { eventAppendSeconds } from '@jobstream/messaging';
 import { ConcurrencyError } from './errors';
 import type { EventStore } from './port';
+import { withOverrides } from './store-decorator';
 
 /** `<tenant>.<aggregate>.<id>`: the aggregate keeps the label set small (tenants and ids would not). */
 const aggregateOf = (streamId: string): string => streamId.split('.')[1] ?? 'unknown';
@@ -12,10 +13,7 @@ const aggregateOf = (streamId: string): string => streamId.split('.')[1] ?? 'unk
  */
 const trace = new Logger('event-store');
 
-/**
- * The store with every append observed by `jobstream_event_append_seconds`. A Proxy rather than a
- * wrapper class, so whatever else an adapter offers stays reachable unchanged.
- */
+/** The store with every append observed by `jobstream_event_append_seconds`. */
 export function timedEventStore<S extends EventStore>(store: S): S {
   const append: EventStore['append'] = async (streamId, events, expectedRevision) => {
     const stop = eventAppendSeconds.startTimer({ aggregate: aggregateOf(streamId) });
@@ -32,12 +30,5 @@ export function timedEventStore<S extends EventStore>(store: S): S {
       throw error;
     }
   };
-  return new Proxy(store, {
-    get: (target, property) => {
-      if (property === 'append') return append;
-      const value: unknown = Reflect.get(target, property);
-      // Bound to the adapter itself, so its methods never see the proxy as `this`.
-      return typeof value === 'function' ? value.bind(target) : value;
-    },
-  });
+  return withOverrides(store, { append });
 }

@@ -1,6 +1,6 @@
 import { DynamicModule, Global, Inject, Injectable, Logger, Module, OnApplicationShutdown } from '@nestjs/common';
-import { coalesceWrites } from './coalesced-writes';
-import { connect, NatsConnection } from 'nats';
+import { connectForService } from './coalesced-writes';
+import { NatsConnection } from 'nats';
 import { loadNatsConfig } from './config';
 
 export const NATS_CONNECTION = Symbol('NATS_CONNECTION');
@@ -30,16 +30,13 @@ export class NatsModule {
           provide: NATS_CONNECTION,
           useFactory: async () => {
             const config = loadNatsConfig();
-            const nc = await connect({
+            const nc = await connectForService({
               servers: config.servers,
               user: config.user,
               pass: config.pass,
               name: service,
               maxReconnectAttempts: -1,
-              // Async stack traces cost a stack capture per request on the hot path (profiled).
-              noAsyncTraces: true,
             });
-            coalesceWrites(nc);
             new Logger('nats').log(`connected to ${nc.getServer()}`);
             return nc;
           },

@@ -55,7 +55,7 @@ import type {
 } from '../port';
 import { DEFAULT_MAX_EVENT_BYTES, findRetriedAppend, prepareAppend, subscriptionFilter, validateExpected, validateTokens } from '../validation';
 import { StreamQueue } from '../stream-queue';
-import { cancellableDelay } from '../cancellable-delay';
+import { cancellableDelay, deliverUntilTaken } from '../redelivery';
 import { chainTipOf, eventHash, GENESIS_HASH } from '../hash-chain';
 import { DirectGet, type MessageGet, type StoredCommitMsg } from './direct-get';
 import { RevisionCache, StreamTip } from './revision-cache';
@@ -240,17 +240,7 @@ export class JetStreamEventStore implements EventStore {
     const pause: { cancel?: () => void } = {};
     let stopConsuming: (() => void) | undefined;
 
-    const deliver = async (batch: CommittedBatch) => {
-      for (let attempt = 0; !stopping; attempt++) {
-        try {
-          await options.handler(batch);
-          return true;
-        } catch {
-          await cancellableDelay(Math.min(1000, 10 * 2 ** attempt), pause);
-        }
-      }
-      return false;
-    };
+    const deliver = (batch: CommittedBatch) => deliverUntilTaken(options.handler, batch, () => stopping, pause);
 
     const run = async () => {
       for (let failures = 0; !stopping; ) {

@@ -24,7 +24,7 @@ import { StreamQueue } from '../stream-queue';
 import { chainEvents, chainTipOf } from '../hash-chain';
 import { DEFAULT_MAX_EVENT_BYTES, findRetriedAppend, prepareAppend, subscriptionFilter, validateExpected, validateStreamId } from '../validation';
 import { closesCommit, commitMetadata, formatPosition, fromCurrentState, KurrentPosition, parsePosition, toKurrentEventId, toStreamState } from './mapping';
-import { cancellableDelay } from '../cancellable-delay';
+import { cancellableDelay, deliverUntilTaken } from '../redelivery';
 
 /** How often an 'any' / 'stream_exists' append retries after losing a race to another writer. */
 const MAX_RACE_RETRIES = 20;
@@ -125,17 +125,7 @@ export class KurrentEventStore implements EventStore {
     let current: AllStreamSubscription | undefined;
     const pause: { cancel?: () => void } = {};
 
-    const deliver = async (batch: CommittedBatch) => {
-      for (let attempt = 0; !stopping; attempt++) {
-        try {
-          await options.handler(batch);
-          return true;
-        } catch {
-          await cancellableDelay(Math.min(1000, 10 * 2 ** attempt), pause);
-        }
-      }
-      return false;
-    };
+    const deliver = (batch: CommittedBatch) => deliverUntilTaken(options.handler, batch, () => stopping, pause);
 
     const run = async () => {
       for (let failures = 0; !stopping; ) {

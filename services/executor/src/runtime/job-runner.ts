@@ -100,7 +100,7 @@ export class JobRunner {
       const { singleton, scalable } = registered.registration;
       const deferrable = !resuming && this.config.startGraceMs > 0 && !singleton && !scalable;
       const begun = deferrable
-        ? this.tryDefer(stream, { type: 'start', executorId: me })
+        ? await this.tryDefer(stream, { type: 'start', executorId: me })
         : await this.tryApply(stream, { type: resuming ? 'resume' : 'start', executorId: me });
       if (!begun) return done();
     }
@@ -242,21 +242,19 @@ export class JobRunner {
     }
   }
 
-  private tryDefer(stream: JobStream, command: Extract<JobCommand, { type: 'start' }>): boolean {
-    try {
-      stream.defer(command);
-      return true;
-    } catch (error) {
-      if (!isDomainError(error)) throw error;
-      this.logger.warn(`job ${stream.streamId}: ${command.type} refused: ${error.message}`);
-      return false;
-    }
+  /** Applies a command; a DomainError means another actor moved the job on, which is not our error. */
+  private tryApply(stream: JobStream, command: JobCommand): Promise<boolean> {
+    return this.unlessRefused(stream, command, () => stream.apply(command));
   }
 
-  /** Applies a command; a DomainError means another actor moved the job on, which is not our error. */
-  private async tryApply(stream: JobStream, command: JobCommand): Promise<boolean> {
+  /** Decides a start now and holds it back for the next append (JobStream.defer); refused as tryApply is. */
+  private tryDefer(stream: JobStream, command: Extract<JobCommand, { type: 'start' }>): Promise<boolean> {
+    return this.unlessRefused(stream, command, () => stream.defer(command));
+  }
+
+  private async unlessRefused(stream: JobStream, command: JobCommand, act: () => unknown): Promise<boolean> {
     try {
-      await stream.apply(command);
+      await act();
       return true;
     } catch (error) {
       if (!isDomainError(error)) throw error;

@@ -82,9 +82,10 @@ export class SyncResponder {
       const request = requestCodec.decode(msg.data);
       const events = request.events as DomainEvent[];
       const { position } = request;
-      const known: KnownJob = position === undefined ? { unrecorded: events } : { recorded: events.map((event, revision) => ({ event, revision, position })) };
+      const known: KnownJob | undefined =
+        events.length === 0 ? undefined : position === undefined ? { unrecorded: events } : { recorded: events.map((event, revision) => ({ event, revision, position })) };
       const item = { tenant: request.tenant, jobId: request.jobId, type, correlationId: request.correlationId, causationId: request.causationId };
-      const result = await this.runner.run(item, events.length > 0 ? known : undefined);
+      const result = await this.runner.run(item, known);
       reply = result.kind === 'done' && result.state ? { kind: 'done', result: syncResultOf(result.state) } : { kind: 'taken' };
     } catch (error) {
       // The store failed mid-way: the job keeps its events so far and the work item finishes it.

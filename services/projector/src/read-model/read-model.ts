@@ -144,8 +144,6 @@ export class ReadModel {
    * holds a row the file does not.
    */
   private readonly recentJobs = new Map<string, JobRow>();
-  /** UPDATE statements of the jobs table by the columns they set (a handful of sets: one per kind of transition). */
-  private readonly jobUpdates = new Map<string, Database.Statement>();
 
   private constructor(
     private readonly db: Database.Database,
@@ -356,17 +354,12 @@ export class ReadModel {
    * columns, so a job's start or end leaves the key and the submission-ordered indexes alone, where setting every
    * column (the upsert this replaced) deleted and reinserted the entry of all seven indexes.
    */
+  /** An UPDATE of the given columns of one job: a handful of column sets, one per kind of transition, each prepared once. */
   private jobUpdate(columns: readonly string[]): Database.Statement {
-    const key = columns.join(',');
-    let statement = this.jobUpdates.get(key);
-    if (!statement) {
-      statement = this.db.prepare(`UPDATE jobs SET ${columns.map((c) => `${c} = ?`).join(', ')} WHERE tenant = ? AND job_id = ?`);
-      this.jobUpdates.set(key, statement);
-    }
-    return statement;
+    return this.statement(`UPDATE jobs SET ${columns.map((c) => `${c} = ?`).join(', ')} WHERE tenant = ? AND job_id = ?`);
   }
 
-  /** Listing SQL varies with the filters given; each variant is prepared once. */
+  /** SQL that varies (listing filters, updated columns): each variant is prepared once. */
   private statement(sql: string): Database.Statement {
     let statement = this.statements.get(sql);
     if (!statement) {

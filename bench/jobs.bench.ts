@@ -14,7 +14,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { Queue, QueueEvents } from 'bullmq';
 import { jobIdFor } from '@jobstream/contracts';
-import { BenchRow, cpuPerJob, freePort, percentile, startSystem, waitFor, type RunningSystem } from '@jobstream/testing';
+import { BenchRow, freePort, loadPerJob, percentile, startSystem, waitFor, type ProcessLoad, type RunningSystem } from '@jobstream/testing';
 import { connect, DeliverPolicy, type NatsConnection } from 'nats';
 
 const JOBS = Number(process.env.BENCH_JOBS ?? 10_000);
@@ -208,11 +208,11 @@ interface Side {
   latency: Latency;
 }
 
-/** CPU ms per job of each jobstream process over each measured row. */
-interface CpuRows {
-  one: Map<string, number>;
-  two: Map<string, number>;
-  latency: Map<string, number>;
+/** CPU ms and wake-ups per job of each jobstream process over each measured row. */
+interface LoadRows {
+  one: Map<string, ProcessLoad>;
+  two: Map<string, ProcessLoad>;
+  latency: Map<string, ProcessLoad>;
 }
 
 async function runBull(): Promise<Side> {
@@ -241,7 +241,7 @@ async function runBull(): Promise<Side> {
   }
 }
 
-async function runJobstream(): Promise<Side & { cpu: CpuRows }> {
+async function runJobstream(): Promise<Side & { load: LoadRows }> {
   const profileDir = process.env.BENCH_CPU_PROF;
   const system = await startSystem({
     env: { LOG_LEVEL: 'warn', ...(profileDir && { NODE_OPTIONS: `--require ${resolve(__dirname, 'cpu-profile.cjs')}`, BENCH_CPU_PROF: resolve(profileDir) }) },
@@ -254,15 +254,15 @@ async function runJobstream(): Promise<Side & { cpu: CpuRows }> {
     const processes = () => [...system.processes.map((p) => ({ name: p.name.replace(/-b$/, ''), pid: p.process.pid })), { name: 'nats-server', pid: system.nats.process.pid }];
     await jobstreamThroughput(system, watch, WARMUP);
     let one!: Throughput;
-    const oneCpu = await cpuPerJob(processes(), JOBS, async () => void (one = await jobstreamThroughput(system, watch!, JOBS)));
+    const oneLoad = await loadPerJob(processes(), JOBS, async () => void (one = await jobstreamThroughput(system, watch!, JOBS)));
     let latency!: Latency;
-    const latencyCpu = await cpuPerJob(processes(), LATENCY_SAMPLES, async () => void (latency = await jobstreamLatency(system, watch!, LATENCY_SAMPLES)));
+    const latencyLoad = await loadPerJob(processes(), LATENCY_SAMPLES, async () => void (latency = await jobstreamLatency(system, watch!, LATENCY_SAMPLES)));
     await system.spawn('executor', { EXECUTOR_ID: 'bench-executor-b' }, 'executor-b');
     // The second executor joins the work consumers before the measured run starts.
     await jobstreamThroughput(system, watch, WARMUP);
     let two!: Throughput;
-    const twoCpu = await cpuPerJob(processes(), JOBS, async () => void (two = await jobstreamThroughput(system, watch!, JOBS)));
-    return { one, two, latency, cpu: { one: oneCpu, two: twoCpu, latency: latencyCpu } };
+    const twoLoad = await loadPerJob(processes(), JOBS, async () => void (two = await jobstreamThroughput(system, watch!, JOBS)));
+    return { one, two, latency, load: { one: oneLoad, two: twoLoad, latency: latencyLoad } };
   } finally {
     if (profileDir) {
       for (const p of system.processes) p.process.kill('SIGUSR2');
@@ -318,10 +318,13 @@ export async function bench(): Promise<{ title: string; rows: BenchRow[] }[]> {
       ],
     },
     {
-      title: 'jobstream CPU ms per job, by process, over each row above (executors added up)',
-      rows: [...ours.cpu.one.keys(), 'total'].map((what) => {
-        const of = (m: Map<string, number>) => ms(what === 'total' ? [...m.values()].reduce((a, b) => a + b, 0) : (m.get(what) ?? 0));
-        return { process: what, '1 executor': of(ours.cpu.one), '2 executors': of(ours.cpu.two), 'one at a time': of(ours.cpu.latency) };
+      title: 'jobstream CPU ms / wake-ups per job, by process, over each row above (executors added up)',
+      rows: [...ours.load.one.keys(), 'total'].map((what) => {
+        const of = (m: Map<string, ProcessLoad>) => {
+          const load = what === 'total' ? [...m.values()].reduce((a, b) => ({ cpuMs: a.cpuMs + b.cpuMs, wakeUps: a.wakeUps + b.wakeUps })) : m.get(what);
+          return load ? `${ms(load.cpuMs)} / ${load.wakeUps.toFixed(1)}` : '0';
+        };
+        return { process: what, '1 executor': of(ours.load.one), '2 executors': of(ours.load.two), 'one at a time': of(ours.load.latency) };
       }),
     },
   ];

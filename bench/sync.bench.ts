@@ -15,7 +15,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { Agent, request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { BenchRow, cpuPerJob, freePort, percentile, startSystem, waitFor } from '@jobstream/testing';
+import { BenchRow, freePort, loadPerJob, type ProcessLoad, percentile, startSystem, waitFor } from '@jobstream/testing';
 import { connect, JSONCodec, type NatsConnection } from 'nats';
 
 const SAMPLES = Number(process.env.BENCH_SYNC_SAMPLES ?? 2_000);
@@ -81,7 +81,7 @@ function stopChild(child: ChildProcess): Promise<void> {
   });
 }
 
-async function runJobstream(): Promise<{ http: Latency; nats: Latency; echo: Latency; cpu: { http: Map<string, number>; nats: Map<string, number> } }> {
+async function runJobstream(): Promise<{ http: Latency; nats: Latency; echo: Latency; load: { http: Map<string, ProcessLoad>; nats: Map<string, ProcessLoad> } }> {
   const profileDir = process.env.BENCH_CPU_PROF;
   const system = await startSystem({
     env: { LOG_LEVEL: 'warn', ...(profileDir && { NODE_OPTIONS: `--require ${resolve(__dirname, 'cpu-profile.cjs')}`, BENCH_CPU_PROF: resolve(profileDir) }) },
@@ -96,14 +96,14 @@ async function runJobstream(): Promise<{ http: Latency; nats: Latency; echo: Lat
   try {
     const processes = [...system.processes.map((p) => ({ name: p.name, pid: p.process.pid })), { name: 'nats-server', pid: system.nats.process.pid }];
     let http!: Latency;
-    const httpCpu = await cpuPerJob(processes, SAMPLES + WARMUP, async () => {
+    const httpLoad = await loadPerJob(processes, SAMPLES + WARMUP, async () => {
       http = await measure(SAMPLES, async () => {
         const res = await postJson(agent, port, `/${TENANT}/api/jobs:run`, body);
         if (res.status !== 200) throw new Error(`jobs:run answered ${res.status}: ${res.text}`);
       });
     });
     let nats!: Latency;
-    const natsCpu = await cpuPerJob(processes, SAMPLES + WARMUP, async () => {
+    const natsLoad = await loadPerJob(processes, SAMPLES + WARMUP, async () => {
       nats = await measure(SAMPLES, async () => {
         const reply = codec.decode((await nc.request(`jobs.sync.${TENANT}.noop`, natsBody, { timeout: 10_000 })).data);
         if (reply.statusCode !== 200) throw new Error(`jobs.sync answered ${JSON.stringify(reply)}`);
@@ -117,7 +117,7 @@ async function runJobstream(): Promise<{ http: Latency; nats: Latency; echo: Lat
       for (const p of system.processes) p.process.kill('SIGUSR2');
       await new Promise((done) => setTimeout(done, 1_000));
     }
-    return { http, nats, echo: floor, cpu: { http: httpCpu, nats: natsCpu } };
+    return { http, nats, echo: floor, load: { http: httpLoad, nats: natsLoad } };
   } finally {
     agent.destroy();
     await stopChild(echo);
@@ -187,8 +187,18 @@ export async function bench(): Promise<{ title: string; rows: BenchRow[] }[]> {
       ],
     },
     {
-      title: 'CPU ms per sync job, by process (the rows above, warm-up included)',
-      rows: [...ours.cpu.nats.keys()].map((what) => ({ what, NATS: ms(ours.cpu.nats.get(what)!), HTTP: ms(ours.cpu.http.get(what)!) })),
+      title: 'CPU ms and wake-ups per sync job, by process (the rows above, warm-up included)',
+      rows: [...ours.load.nats.keys(), 'total'].map((what) => {
+        const of = (m: Map<string, ProcessLoad>, key: keyof ProcessLoad) =>
+          what === 'total' ? [...m.values()].reduce((sum, load) => sum + load[key], 0) : m.get(what)![key];
+        return {
+          what,
+          'NATS CPU ms': ms(of(ours.load.nats, 'cpuMs')),
+          'NATS wake-ups': of(ours.load.nats, 'wakeUps').toFixed(1),
+          'HTTP CPU ms': ms(of(ours.load.http, 'cpuMs')),
+          'HTTP wake-ups': of(ours.load.http, 'wakeUps').toFixed(1),
+        };
+      }),
     },
   ];
 }

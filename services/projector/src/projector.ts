@@ -1,5 +1,6 @@
 import type { CommittedBatch, EventStore, Subscription } from '@jobstream/event-store';
 import type { ProjectorStatus } from '@jobstream/contracts';
+import { knownTenants } from '@jobstream/messaging';
 import type { ReadModel } from './read-model/read-model';
 
 export interface ProjectorLogger {
@@ -93,6 +94,7 @@ export class Projector {
 
   private accept(generation: number, batch: CommittedBatch): void {
     if (generation !== this.generation) throw new Error('subscription is being restarted');
+    for (const { event } of batch.events) knownTenants.note(event.tenant);
     this.queue.push(batch);
     if (this.queue.length >= this.maxGroup) this.flush();
     else this.flushTimer ??= setTimeout(() => this.flush(), this.groupWindowMs);

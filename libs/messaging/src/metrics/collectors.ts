@@ -1,4 +1,4 @@
-import type { ConsumerInfo, NatsConnection, Subscription } from 'nats';
+import type { ConsumerInfo, NatsConnection } from 'nats';
 import { Gauge } from 'prom-client';
 import { FLEET_BUCKETS, listExecutors, type ExecutorRecord } from '../fleet';
 import { rpc } from '../rpc';
@@ -10,31 +10,28 @@ const SCRAPE_TIMEOUT_MS = 2000;
 
 /**
  * Tenants whose per-tenant gauges are collected: METRICS_TENANTS (comma-separated, default "default")
- * plus every tenant that had a transition since this process started. There is no tenant registry to
- * ask, and the live subjects name the tenant of each transition.
+ * plus every tenant this process has seen in the event log since it started. There is no tenant registry
+ * to ask; the services with per-tenant gauges (projector, lock manager) follow the log anyway and note
+ * each commit's tenant, so learning them costs no message of its own.
  */
 export class KnownTenants {
   private readonly seen: Set<string>;
-  private subscription?: Subscription;
 
   constructor(env: NodeJS.ProcessEnv = process.env) {
     this.seen = new Set((env.METRICS_TENANTS ?? 'default').split(',').map((t) => t.trim()).filter(Boolean));
   }
 
-  watch(nc: NatsConnection): void {
-    this.subscription = nc.subscribe(subjects.transitions('*', '*'), {
-      callback: (_error, msg) => this.seen.add(msg.subject.split('.')[1]),
-    });
+  note(tenant: string): void {
+    this.seen.add(tenant);
   }
 
   list(): string[] {
     return [...this.seen];
   }
-
-  stop(): void {
-    this.subscription?.unsubscribe();
-  }
 }
+
+/** This process's tenants, noted by its log follower and read by its per-tenant gauges. */
+export const knownTenants = new KnownTenants();
 
 /**
  * One remote read per scrape for several gauges: prom-client collects all metrics concurrently, so

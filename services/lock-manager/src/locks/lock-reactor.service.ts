@@ -1,6 +1,6 @@
 import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { EVENT_STORE, type CommittedBatch, type EventStore, type Subscription } from '@jobstream/event-store';
-import { CheckpointStore, NATS_CONNECTION } from '@jobstream/messaging';
+import { CheckpointStore, knownTenants, NATS_CONNECTION } from '@jobstream/messaging';
 import type { NatsConnection } from 'nats';
 import { loadMaxLocksPerJob } from './config';
 import { LockManager } from './lock-manager';
@@ -36,6 +36,7 @@ export class LockReactorService implements OnApplicationBootstrap, BeforeApplica
       fromPosition,
       aggregates: ['job'],
       handler: async (batch: CommittedBatch) => {
+        for (const { event } of batch.events) knownTenants.note(event.tenant);
         await this.manager.onCommit(batch.events.map((r) => r.event));
         checkpoints.save(batch.position);
       },

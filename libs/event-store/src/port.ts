@@ -39,6 +39,12 @@ export interface SubscribeOptions {
   streamPrefix?: string;
   /** Only streams of these aggregates (the id's second token, e.g. `timer`): other commits are skipped undecoded. */
   aggregates?: readonly string[];
+  /**
+   * For a follower that need not react at once (a read model, the lock tables): commits may reach it up to
+   * this many ms late, gathered into fewer wake-ups while the log is busy; a commit after a quiet spell still
+   * comes at once. Adapters without a cheaper batched read deliver every commit at once.
+   */
+  batchWindowMs?: number;
   /** Called for every commit in global order. Resolve to acknowledge; reject to have it redelivered. */
   handler: (batch: CommittedBatch) => Promise<void>;
 }

@@ -13,7 +13,10 @@ export interface ProjectorOptions {
   rebuild?: boolean;
   /** Most commits grouped into one SQLite transaction. */
   maxGroup?: number;
-  /** How long the first queued commit waits for others to share its transaction (0: the next event-loop turn). */
+  /**
+   * The subscription's batch window: while the log is busy, commits are read at most this often, and each read's
+   * commits share one transaction (0: every commit is read at once, and those of one delivery share it).
+   */
   groupWindowMs?: number;
   logger?: ProjectorLogger;
 }
@@ -25,11 +28,12 @@ const silent: ProjectorLogger = { log: () => undefined, error: () => undefined }
  *
  * Grouping: the SQLite checkpoint — not the store's acknowledgement — says what has been applied, because every
  * (re)subscription starts from it. So the handler may acknowledge a commit as soon as it is queued in memory, and
- * the queue is written in ONE transaction (rows + checkpoint of its last commit) `groupWindowMs` after the first of them arrived
- * (default 10 ms) or once `maxGroup` commits are waiting. Catching up then costs one transaction per few hundred
- * commits instead of one per commit; under a steady stream of live commits (thousands of jobs a second) the window
- * turns one transaction per delivery into one per window, which was the projector's largest CPU cost, while a
- * live commit still shows in the read models within the window. Nothing acknowledged-but-unwritten can be lost for good:
+ * the queue is written in ONE transaction (rows + checkpoint of its last commit) once the commits read together have all
+ * been queued, or once `maxGroup` commits are waiting. The subscription reads the log at most every `groupWindowMs`
+ * (default 10 ms) while it is busy, so catching up costs one transaction per few hundred commits, and a steady stream
+ * of live commits one transaction, and one wake-up of the process, per window instead of per commit (both were the
+ * projector's largest CPU costs), while a live commit still shows in the read models within the window. Nothing
+ * acknowledged-but-unwritten can be lost for good:
  * - crash: the queue is gone, the checkpoint is older, and the next start redelivers from it;
  * - write failure: the queue is dropped and the subscription is restarted from the stored checkpoint;
  * - stop (SIGTERM): the subscription stops after its in-flight handler, then the queue is written.
@@ -39,7 +43,7 @@ const silent: ProjectorLogger = { log: () => undefined, error: () => undefined }
 export class Projector {
   private subscription: Subscription | undefined;
   private queue: CommittedBatch[] = [];
-  private flushTimer: NodeJS.Timeout | undefined;
+  private flushSoon: NodeJS.Immediate | undefined;
   /** Handlers of a subscription being replaced refuse further commits, so none is queued after a failure. */
   private generation = 0;
   private recovering: Promise<void> | undefined;
@@ -88,6 +92,7 @@ export class Projector {
     const generation = ++this.generation;
     this.subscription = await this.store.subscribe({
       fromPosition: this.readModel.checkpoint() ?? undefined,
+      batchWindowMs: this.groupWindowMs,
       handler: async (batch) => this.accept(generation, batch),
     });
   }
@@ -97,12 +102,14 @@ export class Projector {
     for (const { event } of batch.events) knownTenants.note(event.tenant);
     this.queue.push(batch);
     if (this.queue.length >= this.maxGroup) this.flush();
-    else this.flushTimer ??= setTimeout(() => this.flush(), this.groupWindowMs);
+    // Commits read together are handed over one after another without yielding to I/O: the next turn of the
+    // event loop comes after the last of them.
+    else this.flushSoon ??= setImmediate(() => this.flush());
   }
 
   private flush(): void {
-    if (this.flushTimer) clearTimeout(this.flushTimer);
-    this.flushTimer = undefined;
+    if (this.flushSoon) clearImmediate(this.flushSoon);
+    this.flushSoon = undefined;
     const group = this.queue;
     this.queue = [];
     try {

@@ -3,6 +3,8 @@ import type { DomainEvent } from '@jobstream/domain';
 import { NatsServerHandle, startNatsServer } from '@jobstream/testing';
 import { connect, NatsConnection } from 'nats';
 import { eventStoreContract } from '../contract/event-store.contract.test-helper';
+import { withOverrides } from '../store-decorator';
+import type { CommittedBatch } from '../port';
 import { EVENT_COUNT_HEADER, FIRST_REVISION_HEADER, JetStreamEventStore } from './jetstream-event-store';
 
 let server: NatsServerHandle | undefined;
@@ -16,6 +18,18 @@ eventStoreContract('JetStreamEventStore', async () => {
   const { url } = await sharedServer();
   return {
     open: async () => JetStreamEventStore.start(await connect({ servers: url }), { ownsConnection: true }),
+    close: async () => undefined,
+  };
+});
+
+// The same contract for a follower that reads in batches (paced pulls instead of the client's consume()).
+eventStoreContract('JetStreamEventStore, subscriptions with a batch window', async () => {
+  const { url } = await sharedServer();
+  return {
+    open: async () => {
+      const store = await JetStreamEventStore.start(await connect({ servers: url }), { ownsConnection: true });
+      return withOverrides(store, { subscribe: (options) => store.subscribe({ batchWindowMs: 20, ...options }) });
+    },
     close: async () => undefined,
   };
 });
@@ -110,6 +124,53 @@ describe('JetStreamEventStore specifics', () => {
     expect(await appendAfterSubmit(false)).toBe(1);
     for (const w of watches) w.unsubscribe();
     await writer.close();
+  });
+
+  it('gathers the commits of a busy log into one pull per batch window, and delivers the first after a quiet spell at once', async () => {
+    const store = await JetStreamEventStore.start(nc, { streamName: 'PACED', subjectPrefix: 'paced' });
+    // Every pull the subscription makes is a request on this subject: count them.
+    let pulls = 0;
+    const watch = nc.subscribe('$JS.API.CONSUMER.MSG.NEXT.PACED.>', { callback: () => pulls++ });
+    const seen: CommittedBatch[] = [];
+    const deliveredAt: number[] = [];
+    const subscription = await store.subscribe({
+      batchWindowMs: 200,
+      handler: async (batch) => {
+        seen.push(batch);
+        deliveredAt.push(Date.now());
+      },
+    });
+    const until = async (n: number) => {
+      while (seen.length < n) await new Promise((r) => setTimeout(r, 5));
+    };
+
+    try {
+      const first = `acme.job.${randomUUID()}`;
+      const appendedAt = Date.now();
+      await store.append(first, [ev(first)], 'no_stream');
+      await until(1);
+      expect(Date.now() - appendedAt).toBeLessThan(150);
+
+      await nc.flush();
+      const pullsBefore = pulls;
+      const streams = Array.from({ length: 40 }, () => `acme.job.${randomUUID()}`);
+      const busyFrom = Date.now();
+      for (const s of streams) {
+        await store.append(s, [ev(s)], 'no_stream');
+        await new Promise((r) => setTimeout(r, 5));
+      }
+      await until(41);
+      await nc.flush();
+      // Right after a delivery the window is open: the next commit waits for it instead of coming at once.
+      expect(deliveredAt[1] - busyFrom).toBeGreaterThanOrEqual(150);
+      // 40 commits over ~250 ms: a pull per window, not one per commit (consume() keeps one open and gets each as it comes).
+      expect(pulls - pullsBefore).toBeLessThanOrEqual(6);
+      expect(seen.map((b) => b.events[0].event.streamId)).toEqual([first, ...streams]);
+    } finally {
+      await subscription.stop();
+      watch.unsubscribe();
+      await store.close();
+    }
   });
 
   it('rejects subscriptions with wildcard prefixes and positions it did not issue', async () => {

@@ -58,6 +58,7 @@ import { StreamQueue } from '../stream-queue';
 import { cancellableDelay, deliverUntilTaken } from '../redelivery';
 import { chainTipOf, eventHash, GENESIS_HASH } from '../hash-chain';
 import { DirectGet, type MessageGet, type StoredCommitMsg } from './direct-get';
+import { pacedPull, type CommitSource } from './paced-pull';
 import { RevisionCache, StreamTip } from './revision-cache';
 
 export const FIRST_REVISION_HEADER = 'Es-First-Revision';
@@ -245,7 +246,7 @@ export class JetStreamEventStore implements EventStore {
     const run = async () => {
       for (let failures = 0; !stopping; ) {
         let consumerName: string | undefined;
-        let messages: ConsumerMessages | undefined;
+        let messages: CommitSource | undefined;
         let broke = false;
         try {
           // A consumer of our own rather than the client's ordered consumer: the client retries a failed
@@ -262,14 +263,12 @@ export class JetStreamEventStore implements EventStore {
             inactive_threshold: nanos(SUBSCRIPTION_CONSUMER_IDLE_MS),
           });
           consumerName = info.name;
-          const consumer = await this.js.consumers.get(this.streamName, info.name);
-          const pulled = await consumer.consume({ max_messages: 256, expires: PULL_EXPIRES_MS });
-          messages = pulled;
-          stopConsuming = () => pulled.stop();
-          if (stopping) pulled.stop();
-          void stopWhenSilent(pulled);
+          const source = await this.commitsOf(info.name, options.batchWindowMs);
+          messages = source;
+          stopConsuming = () => source.stop();
+          if (stopping) source.stop();
           let delivered = 0;
-          for await (const m of pulled) {
+          for await (const m of source) {
             if (m.info.deliverySequence !== ++delivered) throw new Error(`subscription missed a delivery before ${m.seq}`);
             const streamId = m.subject.slice(idOffset);
             if (wanted(streamId)) {
@@ -313,6 +312,15 @@ export class JetStreamEventStore implements EventStore {
     await Promise.all([...this.subscriptions].map((s) => s.stop()));
     await this.queue.drain();
     if (this.ownsConnection) await this.nc.close();
+  }
+
+  /** The consumer's commits: paced pulls for a follower that can wait a window, else the client's consume(). */
+  private async commitsOf(consumerName: string, batchWindowMs: number | undefined): Promise<CommitSource> {
+    if (batchWindowMs !== undefined && batchWindowMs > 0) return pacedPull(this.nc, this.streamName, consumerName, batchWindowMs, PULL_EXPIRES_MS);
+    const consumer = await this.js.consumers.get(this.streamName, consumerName);
+    const consumed = await consumer.consume({ max_messages: 256, expires: PULL_EXPIRES_MS });
+    void stopWhenSilent(consumed);
+    return { stop: () => consumed.stop(), [Symbol.asyncIterator]: () => consumed[Symbol.asyncIterator]() };
   }
 
   private subjectOf(streamId: string): string {

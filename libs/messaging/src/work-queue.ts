@@ -32,6 +32,12 @@ export interface WorkItem {
 
 export const workCodec = JSONCodec<WorkItem>();
 
+/**
+ * How long the work stream remembers an item's message id: the same item published again within it is dropped.
+ * Past it a second copy is stored, which is why executors start a job this old in the log before running it.
+ */
+export const WORK_DUPLICATE_WINDOW_MS = 120_000;
+
 /** Queues a job's work item; the message id is the causation, so the same item twice is stored once. */
 export async function publishWorkItem(nc: NatsConnection, item: WorkItem): Promise<void> {
   const h = natsHeaders();
@@ -47,7 +53,7 @@ export async function ensureWorkStream(jsm: JetStreamManager): Promise<void> {
     retention: RetentionPolicy.Workqueue,
     storage: StorageType.File,
     discard: DiscardPolicy.Old,
-    duplicate_window: nanos(120_000),
+    duplicate_window: nanos(WORK_DUPLICATE_WINDOW_MS),
     num_replicas: jetStreamReplicas(),
   };
   await ensureStream(jsm, config);

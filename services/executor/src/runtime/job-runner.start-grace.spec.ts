@@ -2,6 +2,7 @@ import { decideJob, streamIdOf, type EventContext, type JobCommand } from '@jobs
 import { createEventStore, handleCommand, loadEventStoreConfig, type EventStore } from '@jobstream/event-store';
 import { startNatsServer, waitFor, type NatsServerHandle } from '@jobstream/testing';
 import { connect, type NatsConnection } from 'nats';
+import { WORK_DUPLICATE_WINDOW_MS } from '@jobstream/messaging';
 import { JobContext, JobHandler, JobOutcome } from '../sdk/job-handler';
 import { buildHandlerRegistry } from './handler-registry';
 import { jobAggregate } from './job-events';
@@ -129,6 +130,35 @@ it('a second run of the same work item is refused once the first recorded its ou
   expect(again).toMatchObject({ kind: 'done', state: { status: 'COMPLETED' } });
   expect(handlerRuns - before).toBe(1);
   expect(await typesOf('q2')).toEqual(['job.submitted', 'job.started', 'job.completed']);
+});
+
+describe('a job that became runnable longer ago than half the work stream duplicate window', () => {
+  // A second copy of its work item may exist by then (published again past the window).
+  const submitLongAgo = async (jobId: string, type: string) => {
+    const ctx = { ...context(), now: new Date(Date.now() - WORK_DUPLICATE_WINDOW_MS) };
+    const events = decideJob({ type: 'submit', jobId, jobType: type, payload: {} }, jobAggregate.initial, ctx);
+    await store.append(streamIdOf(TENANT, 'job', jobId), events, 'no_stream');
+    return { tenant: TENANT, jobId, type, causationId: events[0].eventId, correlationId: 'corr' };
+  };
+
+  it('starts in the log before its handler runs', async () => {
+    await runnerWith(GRACE_MS).run(await submitLongAgo('old1', 'quick'));
+    const events = await recorded('old1');
+    expect(events.map((r) => r.event.type)).toEqual(['job.submitted', 'job.started', 'job.completed']);
+    expect(events[1].position).not.toBe(events[2].position);
+  });
+
+  it('runs once when two executors take two copies of its item at the same time', async () => {
+    const item = await submitLongAgo('old2', 'held');
+    const before = held;
+    const runs = [runnerWith(GRACE_MS).run(item), runnerWith(GRACE_MS).run(item)];
+    await waitFor(() => held > before, 10_000, 1);
+    await waitFor(async () => (await typesOf('old2')).includes('job.started'), 10_000, 10);
+    release();
+    await Promise.all(runs);
+    expect(held - before).toBe(1);
+    expect(await typesOf('old2')).toEqual(['job.submitted', 'job.started', 'job.completed']);
+  });
 });
 
 describe('a sync job handed over unrecorded (the gateway did not append its submit)', () => {

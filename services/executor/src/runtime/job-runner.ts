@@ -1,5 +1,5 @@
 import { isDomainError, JobCommand, JobState } from '@jobstream/domain';
-import { publishTransition, timeHandler, WorkItem } from '@jobstream/messaging';
+import { publishTransition, timeHandler, WORK_DUPLICATE_WINDOW_MS, WorkItem } from '@jobstream/messaging';
 import { NatsConnection } from 'nats';
 import { isStructuredFailure, JobContext, JobHandlerRegistration, JobOutcome } from '../sdk/job-handler';
 import { ExecutorConfig } from './executor-config';
@@ -41,6 +41,11 @@ const resumePolicyOf = ({ handler, registration }: RegisteredHandler): ResumePol
  * record the outcome. Every decision goes through the domain, so a stale or duplicated work item
  * (the job already running elsewhere, cancelled, deleted) ends in a DomainError and is dropped.
  */
+/** Young enough that no second copy of the job's work item can exist before its start is appended. */
+function isRecent(lastEventAt: string | null): boolean {
+  return lastEventAt !== null && Date.now() - Date.parse(lastEventAt) < WORK_DUPLICATE_WINDOW_MS / 2;
+}
+
 export class JobRunner {
   private readonly running = new Map<string, RunningJob>();
   private releasing = false;
@@ -96,9 +101,12 @@ export class JobRunner {
     if (!adopted) {
       // A fresh start of a plain job waits up to startGraceMs to be appended with the outcome: one commit
       // instead of two for a short handler. Singletons and scalable jobs hold leases and registry entries
-      // that others read as "running", so they start in the log first.
+      // that others read as "running", so they start in the log first. So does a job that became runnable
+      // longer ago than half the work stream's duplicate window: a second copy of its item may exist by then
+      // (published again after the window), and only a start in the log keeps two executors from both
+      // running it before either appends.
       const { singleton, scalable } = registered.registration;
-      const deferrable = !resuming && this.config.startGraceMs > 0 && !singleton && !scalable;
+      const deferrable = !resuming && this.config.startGraceMs > 0 && !singleton && !scalable && isRecent(stream.state.updatedAt);
       const begun = deferrable
         ? await this.tryDefer(stream, { type: 'start', executorId: me })
         : await this.tryApply(stream, { type: resuming ? 'resume' : 'start', executorId: me });

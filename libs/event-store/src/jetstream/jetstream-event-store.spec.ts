@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { DomainEvent } from '@jobstream/domain';
-import { NatsServerHandle, startNatsServer } from '@jobstream/testing';
+import { NatsServerHandle, startNatsServer, waitFor } from '@jobstream/testing';
 import { connect, NatsConnection } from 'nats';
 import { eventStoreContract } from '../contract/event-store.contract.test-helper';
 import { withOverrides } from '../store-decorator';
@@ -170,6 +170,45 @@ describe('JetStreamEventStore specifics', () => {
       await subscription.stop();
       watch.unsubscribe();
       await store.close();
+    }
+  });
+
+  it('a batched subscription carries on where it was after its consumer is deleted and after a server restart', async () => {
+    const own = await startNatsServer();
+    const store = await JetStreamEventStore.start(await connect({ servers: own.url, maxReconnectAttempts: -1, reconnectTimeWait: 100 }), { ownsConnection: true });
+    const seen: string[] = [];
+    const subscription = await store.subscribe({ batchWindowMs: 20, handler: async (batch) => void seen.push(batch.events[0].event.streamId) });
+    const appended: string[] = [];
+    const appendSome = async (n: number) => {
+      for (let i = 0; i < n; i++) {
+        const s = `acme.job.${randomUUID()}`;
+        const event = ev(s);
+        // Right after a restart the connection may still be reconnecting: try again (the same event, so a
+        // retry of an append that was stored is recognised) until the server takes it.
+        await waitFor(() => store.append(s, [event], 'no_stream').then(() => true, () => false), 20_000, 50);
+        appended.push(s);
+      }
+    };
+    try {
+      await appendSome(5);
+      await waitFor(() => seen.length === 5, 10_000, 10);
+
+      const ownNc = await connect({ servers: own.url });
+      const ownJsm = await ownNc.jetstreamManager();
+      for await (const c of ownJsm.consumers.list('JOBSTREAM_EVENTS')) await ownJsm.consumers.delete('JOBSTREAM_EVENTS', c.name);
+      await ownNc.close();
+      await appendSome(5);
+      await waitFor(() => seen.length === 10, 20_000, 10);
+
+      await own.kill();
+      await own.restart();
+      await appendSome(5);
+      await waitFor(() => seen.length === 15, 30_000, 20);
+      expect(seen).toEqual(appended);
+    } finally {
+      await subscription.stop();
+      await store.close();
+      await own.stop();
     }
   });
 

@@ -36,16 +36,16 @@ export interface JobLiveness {
 const resumePolicyOf = ({ handler, registration }: RegisteredHandler): ResumePolicy =>
   !registration.resumable ? 'stop' : handler.resume ? 'resume' : 'fail';
 
-/**
- * Runs one job from a work item: load its events, record `started` (or `resumed`), run the handler,
- * record the outcome. Every decision goes through the domain, so a stale or duplicated work item
- * (the job already running elsewhere, cancelled, deleted) ends in a DomainError and is dropped.
- */
 /** Young enough that no second copy of the job's work item can exist before its start is appended. */
 function isRecent(lastEventAt: string | null): boolean {
   return lastEventAt !== null && Date.now() - Date.parse(lastEventAt) < WORK_DUPLICATE_WINDOW_MS / 2;
 }
 
+/**
+ * Runs one job from a work item: load its events, record `started` (or `resumed`), run the handler,
+ * record the outcome. Every decision goes through the domain, so a stale or duplicated work item
+ * (the job already running elsewhere, cancelled, deleted) ends in a DomainError and is dropped.
+ */
 export class JobRunner {
   private readonly running = new Map<string, RunningJob>();
   private releasing = false;

@@ -30,7 +30,7 @@
 import { Logger } from '@nestjs/common';
 import type { CommittedBatch, EventStore, SubscribeOptions, Subscription } from './port';
 import { withOverrides } from './store-decorator';
-import { subscriptionFilter } from './validation';
+import { aggregateOf, subscriptionFilter } from './validation';
 import { cancellableDelay, deliverUntilTaken } from './redelivery';
 
 /** Orders two positions of one adapter: negative when `a` is earlier, 0 when equal, positive when later. */
@@ -136,8 +136,7 @@ class SharedReader {
     this.position = batch.position;
     const streamId = batch.events[0]?.event.streamId;
     if (streamId === undefined) return;
-    const start = streamId.indexOf('.') + 1;
-    const aggregate = streamId.slice(start, streamId.indexOf('.', start));
+    const aggregate = aggregateOf(streamId);
     let frozen = false;
     for (const subscriber of this.subscribers) {
       if (!subscriber.wants(streamId, aggregate)) continue;

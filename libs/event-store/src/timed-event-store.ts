@@ -3,9 +3,8 @@ import { eventAppendSeconds } from '@jobstream/messaging';
 import { ConcurrencyError } from './errors';
 import type { EventStore } from './port';
 import { withOverrides } from './store-decorator';
+import { aggregateOf } from './validation';
 
-/** `<tenant>.<aggregate>.<id>`: the aggregate keeps the label set small (tenants and ids would not). */
-const aggregateOf = (streamId: string): string => streamId.split('.')[1] ?? 'unknown';
 
 /**
  * The trace of one append at debug level: every service appends through here, so with LOG_LEVEL=debug
@@ -16,7 +15,8 @@ const trace = new Logger('event-store');
 /** The store with every append observed by `jobstream_event_append_seconds`. */
 export function timedEventStore<S extends EventStore>(store: S): S {
   const append: EventStore['append'] = async (streamId, events, expectedRevision) => {
-    const stop = eventAppendSeconds.startTimer({ aggregate: aggregateOf(streamId) });
+    // The aggregate keeps the label set small (tenants and ids would not).
+    const stop = eventAppendSeconds.startTimer({ aggregate: aggregateOf(streamId) || 'unknown' });
     try {
       const result = await store.append(streamId, events, expectedRevision);
       stop({ outcome: 'ok' });

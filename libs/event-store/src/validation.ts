@@ -117,9 +117,16 @@ export function subscriptionFilter(streamPrefix: string, aggregates: readonly st
     throw new InvalidEventError('aggregates', `${JSON.stringify(aggregates)} is not a list of aggregate names`);
   }
   const wanted = new Set(aggregates);
-  return (streamId) => {
-    if (!streamId.startsWith(streamPrefix)) return false;
-    const start = streamId.indexOf('.') + 1;
-    return wanted.has(streamId.slice(start, streamId.indexOf('.', start)));
-  };
+  return (streamId) => streamId.startsWith(streamPrefix) && wanted.has(aggregateOf(streamId));
+}
+
+/**
+ * The aggregate of `<tenant>.<aggregate>.<id>` ('' when there is no such token), without splitting the whole
+ * id: every commit a subscription reads, and every append timed, asks for it.
+ */
+export function aggregateOf(streamId: string): string {
+  const start = streamId.indexOf('.') + 1;
+  if (start === 0) return '';
+  const end = streamId.indexOf('.', start);
+  return end === -1 ? streamId.slice(start) : streamId.slice(start, end);
 }

@@ -350,11 +350,11 @@ export class ReadModel {
   }
 
   /**
-   * Sets only the columns a transition changed: SQLite rewrites an index only when the UPDATE names one of its
+   * An UPDATE of the given columns of one job, prepared once per column set (a handful: one per kind of transition).
+   * Only the columns a transition changed are set: SQLite rewrites an index only when the UPDATE names one of its
    * columns, so a job's start or end leaves the key and the submission-ordered indexes alone, where setting every
    * column (the upsert this replaced) deleted and reinserted the entry of all seven indexes.
    */
-  /** An UPDATE of the given columns of one job: a handful of column sets, one per kind of transition, each prepared once. */
   private jobUpdate(columns: readonly string[]): Database.Statement {
     return this.statement(`UPDATE jobs SET ${columns.map((c) => `${c} = ?`).join(', ')} WHERE tenant = ? AND job_id = ?`);
   }
